@@ -1,0 +1,56 @@
+"""The one interface every model backend implements.
+
+Messages and a JSON schema in; text, usage and finish reason out. Retries of transient
+faults, parsing, re-asking and grounding live outside backends, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    messages: list[dict[str, str]]
+    json_schema: dict[str, Any]
+    schema_name: str = "commitments"
+    max_tokens: int = 2048
+    temperature: float = 0.0
+    seed: int = 0
+
+    def key(self, model: str) -> str:
+        """Stable identity of the request, for replay and caching."""
+        payload = {
+            "model": model,
+            "messages": self.messages,
+            "schema": self.json_schema,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Completion:
+    text: str
+    finish_reason: str = "stop"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    mode: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Backend(Protocol):
+    """A model that answers chat requests. ``name`` and ``model`` go into every record."""
+
+    name: str
+    model: str
+
+    def complete(self, request: CompletionRequest) -> Completion: ...
+
+    def close(self) -> None: ...

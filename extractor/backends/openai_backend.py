@@ -1,0 +1,160 @@
+"""Any OpenAI-compatible server through the official ``openai`` client.
+
+The request shape is a mode: strict ``json_schema`` response format, ``json_object``, or
+plain ``text`` with the JSON parsed from the answer. ``auto`` starts with the strictest
+and steps down when a server rejects a mode (llama.cpp's Python server answers 500 to
+``json_schema``; some servers answer 400), then keeps the mode that worked.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import openai
+
+from extractor.backends.base import Completion, CompletionRequest
+from extractor.errors import BackendError, ConfigError, ModeRejectedError, TransientBackendError
+
+MODES = ("json_schema", "json_object", "text")
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar")
+
+
+def _retry_after(response: Any) -> float | None:
+    """Seconds the server asks us to wait, from Retry-After or retry-after-ms."""
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return max(0.0, float(raw) * scale)
+        except ValueError:
+            continue
+    return None
+
+
+def _mentions_format(error: openai.APIStatusError) -> bool:
+    text = f"{error.message} {getattr(error, 'body', '')}".lower()
+    return any(word in text for word in _FORMAT_WORDS)
+
+
+def schema_instruction(schema: dict[str, Any]) -> str:
+    """Appended to the prompt when the server cannot enforce the schema itself."""
+    return (
+        "\n\nAnswer with one JSON object only, no prose and no markdown, "
+        "that follows this JSON Schema:\n" + json.dumps(schema, separators=(",", ":"))
+    )
+
+
+class OpenAIBackend:
+    """Talks to an OpenAI-compatible ``/v1/chat/completions`` endpoint."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        mode: str = "auto",
+        timeout: float = 600.0,
+        client_factory: Callable[..., openai.OpenAI] = openai.OpenAI,
+    ) -> None:
+        if mode != "auto" and mode not in MODES:
+            raise ConfigError(f"unknown --mode {mode!r}; choose auto, {', '.join(MODES)}")
+        if not api_key:
+            raise ConfigError(
+                "no API key: set OPENAI_API_KEY (any non-empty value for a local server "
+                "that does not check keys)"
+            )
+        self.model = model
+        self.mode = mode
+        self._modes = list(MODES) if mode == "auto" else [mode]
+        self._lock = threading.Lock()
+        # Retries belong to tenacity in the pipeline, so the client makes none itself.
+        self._client = client_factory(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
+        )
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        while True:
+            with self._lock:
+                mode = self._modes[0]
+            try:
+                return self._complete_in_mode(request, mode)
+            except ModeRejectedError:
+                with self._lock:
+                    if self._modes[0] == mode:
+                        if len(self._modes) == 1:
+                            raise
+                        self._modes.pop(0)
+
+    def _complete_in_mode(self, request: CompletionRequest, mode: str) -> Completion:
+        messages = [dict(m) for m in request.messages]
+        kwargs: dict[str, Any] = {}
+        if mode == "json_schema":
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": request.schema_name,
+                    "schema": request.json_schema,
+                    "strict": True,
+                },
+            }
+        else:
+            messages[-1]["content"] += schema_instruction(request.json_schema)
+            if mode == "json_object":
+                kwargs["response_format"] = {"type": "json_object"}
+        try:
+            response = self._client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
+                seed=request.seed,
+                **kwargs,
+            )
+        except openai.RateLimitError as exc:
+            raise TransientBackendError(
+                f"rate limited (429): {exc.message}", _retry_after(exc.response)
+            ) from None
+        except openai.APITimeoutError:
+            raise TransientBackendError("the request timed out") from None
+        except openai.APIConnectionError as exc:
+            raise TransientBackendError(f"connection error: {exc.message}") from None
+        except openai.APIStatusError as exc:
+            if mode != "text" and exc.status_code in (400, 422, 500) and _mentions_format(exc):
+                raise ModeRejectedError(
+                    f"server rejected response format {mode!r}: {exc.message}"
+                ) from None
+            if exc.status_code >= 500 or exc.status_code in (408, 409):
+                raise TransientBackendError(
+                    f"server error {exc.status_code}: {exc.message}", _retry_after(exc.response)
+                ) from None
+            raise BackendError(
+                f"the server refused the request ({exc.status_code}): {exc.message}"
+            ) from None
+        if not response.choices:
+            raise TransientBackendError("the server answered with no choices")
+        choice = response.choices[0]
+        message = choice.message
+        text = message.content or ""
+        refusal = getattr(message, "refusal", None)
+        usage = response.usage
+        return Completion(
+            text=text,
+            finish_reason=str(choice.finish_reason or "stop"),
+            prompt_tokens=int(usage.prompt_tokens) if usage else 0,
+            completion_tokens=int(usage.completion_tokens) if usage else 0,
+            mode=mode,
+            extra={"refusal": refusal} if refusal else {},
+        )
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,197 @@
+"""Command line: ``extractor extract`` (and ``extractor eval``).
+
+Exit codes: 0 every article done, 1 some articles failed (each has its error line),
+2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractor.backends.base import Backend
+from extractor.errors import ConfigError, ExtractorError, ModelFilesError
+from extractor.settings import default_home
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+
+def _add_backend_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model backend")
+    group.add_argument(
+        "--backend", choices=["embedded", "openai", "replay"], default="embedded",
+        help="embedded: the shipped model, in-process (default); openai: any "
+        "OpenAI-compatible server; replay: recorded answers",
+    )
+    group.add_argument("--model", help="model name for --backend openai (e.g. gpt-4o-mini)")
+    group.add_argument("--model-path", type=Path, help="your own GGUF file for --backend embedded")
+    group.add_argument(
+        "--base-url", default=os.environ.get("OPENAI_BASE_URL"),
+        help="server URL, e.g. http://127.0.0.1:8080/v1 (default: $OPENAI_BASE_URL or OpenAI)",
+    )
+    group.add_argument(
+        "--mode", default="auto", choices=["auto", "json_schema", "json_object", "text"],
+        help="request shape for --backend openai; auto steps down when a server refuses one",
+    )
+    group.add_argument("--replay", type=Path, help="recorded answers for --backend replay")
+    group.add_argument("--record", type=Path, help="append every answered request to this file")
+    group.add_argument("--threads", type=int, help="CPU threads for the embedded model")
+    group.add_argument("--context", type=int, default=8192, help="embedded model context size")
+    group.add_argument("--timeout", type=float, default=600.0, help="seconds per request")
+
+
+def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("extraction")
+    group.add_argument("--max-attempts", type=int, default=3, help="re-asks on invalid answers")
+    group.add_argument("--max-tokens", type=int, default=2048, help="answer token limit")
+    group.add_argument(
+        "--chunk-chars", type=int, default=3000,
+        help="articles longer than this are split on sentence boundaries",
+    )
+    group.add_argument("--keep-ungrounded", action="store_true",
+                       help="keep commitments whose quote is not in the article, flagged")
+    group.add_argument("--no-calibrate-status", action="store_true",
+                       help="trust the model's status even without a cue word in the quote")
+    group.add_argument("--no-refine-sectors", action="store_true",
+                       help="trust the model's sector for pharmaceuticals, food, tourism...")
+    group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
+    group.add_argument("--encoding", help="input text encoding (default UTF-8)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="extractor",
+        description="Extract evidence-backed cooperation commitments from news articles.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    extract = sub.add_parser("extract", help="extract commitments from articles")
+    extract.add_argument(
+        "inputs", nargs="+",
+        help="text/HTML files, folders, JSONL files of {id, text}, or - for stdin",
+    )
+    extract.add_argument("-o", "--output", type=Path, help="output JSONL (default stdout)")
+    extract.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+    extract.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_backend_options(extract)
+    _add_pipeline_options(extract)
+    from extractor.evaluate.cli import add_eval_parser
+
+    add_eval_parser(sub, _add_backend_options, _add_pipeline_options)
+    return parser
+
+
+def make_backend(args: argparse.Namespace) -> Backend:
+    """The backend the options ask for; errors say which option to fix."""
+    backend: Backend
+    if args.backend == "embedded":
+        from extractor.backends.embedded import EmbeddedBackend
+
+        backend = EmbeddedBackend(
+            cache_dir=default_home() / "models",
+            model_path=args.model_path,
+            n_ctx=args.context,
+            threads=args.threads,
+        )
+    elif args.backend == "openai":
+        from extractor.backends.openai_backend import OpenAIBackend
+
+        if not args.model:
+            raise ConfigError("--backend openai needs --model (e.g. --model gpt-4o-mini)")
+        backend = OpenAIBackend(
+            args.model,
+            base_url=args.base_url,
+            api_key=os.environ.get("OPENAI_API_KEY"),
+            mode=args.mode,
+            timeout=args.timeout,
+        )
+    else:
+        from extractor.backends.replay import ReplayBackend
+
+        if args.replay is None:
+            raise ConfigError("--backend replay needs --replay FILE")
+        backend = ReplayBackend(args.replay, model=args.model)
+    if args.record is not None:
+        from extractor.backends.replay import Recorder
+
+        backend = Recorder(backend, args.record)
+    return backend
+
+
+def make_extractor(args: argparse.Namespace, backend: Backend) -> object:
+    from extractor.gazetteer import Gazetteer
+    from extractor.pipeline import ExtractConfig, Extractor
+    from extractor.prompting import PromptSet
+
+    config = ExtractConfig(
+        max_attempts=args.max_attempts,
+        max_tokens=args.max_tokens,
+        chunk_chars=args.chunk_chars,
+        keep_ungrounded=args.keep_ungrounded,
+        calibrate_status=not args.no_calibrate_status,
+        refine_sectors=not args.no_refine_sectors,
+    )
+    return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from extractor.inputs import iter_articles
+    from extractor.output import LineWriter
+    from extractor.pipeline import Extractor
+    from extractor.runner import run_job
+
+    if args.max_attempts < 1:
+        raise ConfigError("--max-attempts must be at least 1")
+    articles = iter_articles(args.inputs, encoding=args.encoding)
+    first = next(articles, None)  # fail on a missing path before loading a model
+    backend = make_backend(args)
+    try:
+        extractor = make_extractor(args, backend)
+        assert isinstance(extractor, Extractor)
+        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+        try:
+            summary = run_job(
+                _chain(first, articles), extractor, LineWriter(out, args.format),
+                progress=not args.quiet,
+            )
+        finally:
+            if args.output:
+                out.close()
+    finally:
+        backend.close()
+    return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _chain(first: object, rest: object) -> object:
+    from itertools import chain
+
+    return chain([first] if first is not None else [], rest)  # type: ignore[call-overload]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "extract":
+            return cmd_extract(args)
+        if args.command == "eval":
+            from extractor.evaluate.cli import cmd_eval
+
+            return cmd_eval(args)
+    except (ConfigError, ModelFilesError) as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ExtractorError as exc:
+        print(f"extractor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("extractor: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE  # pragma: no cover
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

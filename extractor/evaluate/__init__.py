@@ -1,0 +1,1 @@
+"""Scoring runs against gold annotations (SPEC section 6)."""

@@ -1,0 +1,151 @@
+"""Names of countries, regions and international organizations, mapped to codes.
+
+pycountry supplies ISO 3166-1 and 3166-2; a small shipped table adds the names news
+actually uses (U.S., Britain, Türkiye), demonyms ("the Russian side") and international
+organizations, which have no ISO code and are keyed by one canonical name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+
+import pycountry
+
+_SUBDIVISION_SUFFIXES = re.compile(
+    r",\s*(respublika|oblast'?|kray|krai|avtonomnyy okrug|gorod|state of|province of)\b.*$",
+    re.IGNORECASE,
+)
+_SUBDIVISION_WORDS = re.compile(
+    r"\b(republic of|respublika|oblast'?|region|province|state|kray|krai|prefecture)\b",
+    re.IGNORECASE,
+)
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used as a lookup key."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = plain.replace("’", "'").lower()
+    plain = re.sub(r"^the\s+", "", plain.strip())
+    return re.sub(r"[^a-z0-9']+", " ", plain).strip()
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    country: str | None
+    kind: str  # country | region | organization
+
+
+@dataclass
+class Gazetteer:
+    """Lookup tables built once per process and passed explicitly (no module globals)."""
+
+    countries: dict[str, Place] = field(default_factory=dict)
+    demonyms: dict[str, Place] = field(default_factory=dict)
+    organizations: dict[str, Place] = field(default_factory=dict)
+    regions: dict[str, list[Place]] = field(default_factory=dict)
+    surface_forms: dict[str, list[str]] = field(default_factory=dict)  # code -> names in text
+
+    @classmethod
+    def build(cls) -> Gazetteer:
+        table = json.loads(
+            resources.files("extractor").joinpath("data/aliases.json").read_text("utf-8")
+        )
+        gaz = cls()
+        for country in pycountry.countries:
+            name = getattr(country, "common_name", None) or country.name
+            place = Place(country.alpha_2, name, country.alpha_2, "country")
+            for form in {country.name, name, getattr(country, "official_name", country.name)}:
+                gaz._add_country(form, place)
+        for code, forms in table["countries"].items():
+            existing = pycountry.countries.get(alpha_2=code)
+            display = forms[0]
+            place = Place(code, display, code, "country")
+            if existing is not None or code == "XK":
+                gaz._add_country_preferred(forms, place)
+        for code, forms in table["demonyms"].items():
+            place = gaz._country_place(code)
+            for form in forms:
+                gaz.demonyms[fold(form)] = place
+                gaz.surface_forms.setdefault(code, []).append(form)
+        for canonical, forms in table["organizations"].items():
+            place = Place(canonical, canonical, None, "organization")
+            for form in [canonical, *forms]:
+                gaz.organizations[fold(form)] = place
+                gaz.surface_forms.setdefault(canonical, []).append(form)
+        for sub in pycountry.subdivisions:
+            base = _SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
+            place = Place(sub.code, base, sub.country_code, "region")
+            for form in {sub.name, base}:
+                key = fold(form)
+                if key and key not in gaz.countries:
+                    gaz.regions.setdefault(key, []).append(place)
+            gaz.surface_forms.setdefault(sub.code, []).append(base)
+        return gaz
+
+    def _country_place(self, code: str) -> Place:
+        for place in self.countries.values():
+            if place.code == code:
+                return place
+        return Place(code, code, code, "country")
+
+    def _add_country(self, form: str, place: Place) -> None:
+        self.countries.setdefault(fold(form), place)
+        self.surface_forms.setdefault(place.code, []).append(form)
+
+    def _add_country_preferred(self, forms: list[str], place: Place) -> None:
+        """Shipped aliases win over pycountry's formal names ("Russia", not "Russian Fed...")."""
+        for form in forms:
+            self.countries[fold(form)] = place
+            self.surface_forms.setdefault(place.code, []).append(form)
+        for key, other in list(self.countries.items()):
+            if other.code == place.code:
+                self.countries[key] = place
+
+    @cached_property
+    def _mention_pattern(self) -> re.Pattern[str]:
+        forms = {
+            form
+            for code, forms in self.surface_forms.items()
+            if "-" not in code
+            for form in forms
+            if len(form) > 1
+        }
+        ordered = sorted(forms, key=len, reverse=True)
+        return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in ordered) + r")(?![\w])")
+
+    def country(self, name: str) -> Place | None:
+        key = fold(name)
+        return self.countries.get(key) or self.demonyms.get(key)
+
+    def organization(self, name: str) -> Place | None:
+        return self.organizations.get(fold(name))
+
+    def region(self, name: str, prefer_countries: set[str]) -> Place | None:
+        key = fold(_SUBDIVISION_WORDS.sub(" ", name)) or fold(name)
+        candidates = self.regions.get(fold(name)) or self.regions.get(key) or []
+        if not candidates:
+            return None
+        preferred = [p for p in candidates if p.country in prefer_countries]
+        if preferred:
+            return preferred[0]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def mentioned_codes(self, text: str) -> list[str]:
+        """Codes of the countries and organizations named in ``text``, in order of mention."""
+        found: list[str] = []
+        for match in self._mention_pattern.finditer(text):
+            place = self.country(match.group(1)) or self.organization(match.group(1))
+            if place is not None and place.kind != "region":
+                found.append(place.code)
+        return found
+
+    def forms_of(self, code: str) -> list[str]:
+        return self.surface_forms.get(code, [])

@@ -1,0 +1,227 @@
+"""Code-side clean-up of what the model wrote: sector synonyms, status cues, amounts,
+dates, and merging of duplicates.
+
+Small models file pharmaceuticals under industry and say "agreed" where the text says
+discussed (MODELS.md); these rules follow SPEC sections 3 and 4 and are measured by the
+evaluation, never tuned on held-out articles.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from extractor.schemas.records import Amount, Commitment, Evidence
+from extractor.schemas.taxonomy import SECTORS, STATUS_ORDER, Sector, status_rank
+
+# Words a model uses for a sector, mapped onto the taxonomy; the word becomes the subsector.
+SECTOR_SYNONYMS: Final[dict[str, str]] = {
+    "textile": "industry", "textiles": "industry", "manufacturing": "industry",
+    "machine engineering": "industry", "automotive": "industry", "chemicals": "industry",
+    "metallurgy": "industry", "furniture": "industry", "pharmaceutical": "health",
+    "pharmaceuticals": "health", "medicine": "health", "healthcare": "health",
+    "medical": "health", "food": "agriculture", "farming": "agriculture",
+    "fisheries": "agriculture", "hydropower": "energy", "oil": "energy", "gas": "energy",
+    "nuclear": "energy", "electricity": "energy", "tourism": "culture", "sport": "culture",
+    "sports": "culture", "youth": "culture", "media": "culture", "humanitarian": "culture",
+    "investment": "finance", "banking": "finance", "economy": "trade", "economic": "trade",
+    "commerce": "trade", "logistics": "transport", "infrastructure": "transport",
+    "ict": "digital", "telecommunications": "digital", "technology": "science",
+    "research": "science", "space": "science", "defence": "security", "defense": "security",
+    "military": "security", "migration": "governance", "diplomacy": "governance",
+    "legal": "governance", "climate": "environment", "ecology": "environment",
+    "humanitarian aid": "aid", "assistance": "aid", "development": "aid",
+}
+
+# Strong words in subsector or action that decide the sector whatever the model chose.
+_SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
+    (re.compile(r"\b(pharma\w*|medic(al|ine|ines)|health\w*|hospital\w*|vaccin\w*|"
+                r"epidemic\w*|pandemic\w*)\b", re.I), "health"),
+    (re.compile(r"\b(scholarship\w*|universit\w*|student\w*|school\w*|vocational|"
+                r"education\w*|teach\w*)\b", re.I), "education"),
+    (re.compile(r"\b(touris\w*|cultur\w*|sport\w*|heritage|people-to-people)\b", re.I),
+     "culture"),
+    (re.compile(r"\b(food|grain|wheat|agricultur\w*|farm\w*|livestock|fisher\w*|"
+                r"irrigation)\b", re.I), "agriculture"),
+    (re.compile(r"\b(hydropower|electricity|energy|oil|gas|nuclear power|renewable\w*|"
+                r"solar|wind power)\b", re.I), "energy"),
+]
+_GENERIC_SECTORS: Final = frozenset({"industry", "other", "trade"})
+
+_CUES: Final[dict[str, re.Pattern[str]]] = {
+    "implemented": re.compile(
+        r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)|began|begun|start(ed|s)|complet(ed|es)|"
+        r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
+        r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
+        r"handed over|sent|supplied|operat(es|ing))\b", re.I),
+    "signed": re.compile(r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y))\b", re.I),
+    "agreed": re.compile(
+        r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
+        r"announc(ed|es)|reached|affirm(ed|s)|reaffirm(ed|s)|confirm(ed|s))\b", re.I),
+    "intended": re.compile(
+        r"\b(will|shall|plan(s|ned|ning)?|intend(s|ed)?|intention|ready|readiness|interest(ed)?|"
+        r"pledg(e|ed|es)|commit(s|ted|ment)?|seek(s)?|aim(s)?|look(s|ing)? forward|"
+        r"would like|expect(s|ed)?|hope(s)?|going to|prepared to|determined|resolve[ds]?)\b",
+        re.I),
+}
+
+_AMOUNT = re.compile(
+    r"(?P<sym>[$€£¥₽])\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|"
+    r"thousand|bn|mln|m|k)?\b|\b(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>trillion|billion|"
+    r"million|thousand)?\s*(?P<cur>dollars|euros?|rubles|roubles|yuan|pounds|yen|USD|EUR|RUB|CNY)\b",
+    re.I,
+)
+_SCALES: Final = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mln": 1e6,
+                  "m": 1e6, "thousand": 1e3, "k": 1e3}
+_CURRENCIES: Final = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB",
+                      "dollars": "USD", "euro": "EUR", "euros": "EUR", "rubles": "RUB",
+                      "roubles": "RUB", "yuan": "CNY", "pounds": "GBP", "yen": "JPY",
+                      "usd": "USD", "eur": "EUR", "rub": "RUB", "cny": "CNY"}
+_MONTHS: Final = ["january", "february", "march", "april", "may", "june", "july", "august",
+                  "september", "october", "november", "december"]
+_DATE = re.compile(
+    r"\b(?:(?P<day>\d{1,2})\s+)?(?P<month>" + "|".join(m.capitalize() for m in _MONTHS)
+    + r")\s+(?:(?P<day2>\d{1,2}),?\s+)?(?P<year>(19|20)\d{2})\b"
+)
+_STOPWORDS: Final = frozenset(
+    """a an the and or of in on at to for with by from into between among its their
+    this that these those as be is are was were will would should can could further
+    more new both two sides side cooperation cooperate joint jointly develop
+    development expand strengthen promote enhance continue work""".split()
+)
+
+
+def normalize_sector(value: str) -> tuple[str, str | None]:
+    """A model's sector word as (taxonomy key, subsector to keep or None)."""
+    key = value.strip().lower()
+    if key in SECTORS:
+        return key, None
+    if key in SECTOR_SYNONYMS:
+        return SECTOR_SYNONYMS[key], key
+    singular = key.rstrip("s")
+    for candidate in (singular, key.split()[0] if key.split() else key):
+        if candidate in SECTORS:
+            return candidate, None
+        if candidate in SECTOR_SYNONYMS:
+            return SECTOR_SYNONYMS[candidate], key
+    return "other", key or None
+
+
+def refine_sector(sector: str, subsector: str | None, action: str) -> str:
+    """SPEC's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
+    applied when the model chose a catch-all sector."""
+    if sector not in _GENERIC_SECTORS:
+        return sector
+    probe = f"{subsector or ''} {action}"
+    for pattern, target in _SECTOR_KEYWORDS:
+        if pattern.search(probe):
+            return target
+    return sector
+
+
+def cue_status(sentence: str) -> str:
+    """The strongest status whose cue words occur in the sentence (discussed if none)."""
+    for status in reversed(STATUS_ORDER[1:]):
+        if _CUES[status].search(sentence):
+            return status
+    return "discussed"
+
+
+def calibrate_status(model_status: str, sentence: str) -> str:
+    """Lower a status the evidence gives no cue for; never raise one."""
+    supported = cue_status(sentence)
+    if status_rank(model_status) > status_rank(supported):
+        return supported
+    return model_status
+
+
+def find_amount(text: str) -> Amount | None:
+    match = _AMOUNT.search(text)
+    if match is None:
+        return None
+    number = match.group("num") or match.group("num2")
+    scale = (match.group("scale") or match.group("scale2") or "").lower()
+    currency_word = (match.group("sym") or match.group("cur") or "").lower()
+    currency = _CURRENCIES.get(currency_word)
+    if currency is None:
+        return None
+    try:
+        value = float(number.replace(",", "")) * _SCALES.get(scale, 1.0)
+    except ValueError:
+        return None
+    return Amount(value=value, currency=currency)
+
+
+def find_date(text: str) -> str | None:
+    match = _DATE.search(text)
+    if match is None:
+        return None
+    month = _MONTHS.index(match.group("month").lower()) + 1
+    day = match.group("day") or match.group("day2")
+    year = match.group("year")
+    return f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
+
+
+def content_words(text: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return frozenset(w.rstrip("s") for w in words if w not in _STOPWORDS and len(w) > 1)
+
+
+def action_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of content words; 1.0 for two actions with the same content."""
+    wa, wb = content_words(a), content_words(b)
+    if not wa and not wb:
+        return 1.0
+    return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+
+
+MERGE_SIMILARITY: Final = 0.6
+
+
+def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
+    """One commitment per (sector, action): evidence and parties joined, strongest status."""
+    merged: list[Commitment] = []
+    for item in commitments:
+        twin = next(
+            (
+                m for m in merged
+                if m.sector == item.sector
+                and action_similarity(m.action, item.action) >= MERGE_SIMILARITY
+            ),
+            None,
+        )
+        if twin is None:
+            merged.append(item.model_copy(deep=True))
+            continue
+        spans = {(e.start, e.end) for e in twin.evidence}
+        twin.evidence.extend(
+            e for e in item.evidence if (e.start, e.end) not in spans
+        )
+        keys = {p.key for p in twin.parties}
+        twin.parties.extend(p for p in item.parties if p.key not in keys)
+        if status_rank(item.status) > status_rank(twin.status):
+            twin.status = item.status
+        twin.subsector = twin.subsector or item.subsector
+        twin.amount = twin.amount or item.amount
+        twin.date = twin.date or item.date
+    return merged
+
+
+def sort_evidence(evidence: list[Evidence]) -> list[Evidence]:
+    return sorted(evidence, key=lambda e: (e.start if e.start is not None else 1 << 62))
+
+
+__all__ = [
+    "MERGE_SIMILARITY",
+    "SECTOR_SYNONYMS",
+    "Sector",
+    "action_similarity",
+    "calibrate_status",
+    "content_words",
+    "cue_status",
+    "find_amount",
+    "find_date",
+    "merge_duplicates",
+    "normalize_sector",
+    "refine_sector",
+]

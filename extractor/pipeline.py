@@ -1,0 +1,354 @@
+"""One article in, one output line out: render -> call -> validate/repair -> ground ->
+normalize. Everything except the backend call is a pure function of its inputs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from extractor.articles import Article
+from extractor.backends.base import Backend, CompletionRequest
+from extractor.chunking import Chunk, chunk_article
+from extractor.errors import AnswerError, BackendError, ExtractorError
+from extractor.gazetteer import Gazetteer
+from extractor.grounding import locate
+from extractor.normalize import (
+    calibrate_status,
+    find_amount,
+    find_date,
+    merge_duplicates,
+    normalize_sector,
+    refine_sector,
+    sort_evidence,
+)
+from extractor.parsing import ParseError, parse_answer
+from extractor.parties import PartyResolver
+from extractor.prompting import PromptSet
+from extractor.retry import RetryPolicy, call_with_retry
+from extractor.schemas.answer import ModelCommitment, answer_json_schema
+from extractor.schemas.records import (
+    Alignment,
+    ArticleError,
+    Commitment,
+    Evidence,
+    OutputLine,
+    Party,
+    Usage,
+)
+from extractor.schemas.taxonomy import STATUSES
+from extractor.sentences import enclosing_sentence, sentence_spans
+
+MAX_ACTION_WORDS = 25
+_STATUS_SYNONYMS = {
+    "discuss": "discussed", "proposed": "discussed", "priority": "discussed",
+    "intend": "intended", "planned": "intended", "pledged": "intended", "plan": "intended",
+    "agree": "agreed", "agreement": "agreed", "decided": "agreed",
+    "sign": "signed", "concluded": "signed", "implement": "implemented",
+    "completed": "implemented", "launched": "implemented", "ongoing": "implemented",
+}
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    max_attempts: int = 3
+    max_tokens: int = 2048
+    chunk_chars: int = 3000
+    keep_ungrounded: bool = False
+    calibrate_status: bool = True
+    refine_sectors: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class ChunkResult:
+    items: list[ModelCommitment]
+    attempts: int
+    usage: Usage
+    truncated: bool
+    warnings: list[str]
+    raw: list[str]
+
+
+def _error_text(error: Any) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg"))
+
+
+def pre_normalize(item: Any) -> Any:
+    """Map sector and status words a model invents onto SPEC's keys before validation."""
+    if not isinstance(item, dict):
+        return item
+    fixed = dict(item)
+    sector = fixed.get("sector")
+    if isinstance(sector, str):
+        key, sub = normalize_sector(sector)
+        fixed["sector"] = key
+        if sub and not fixed.get("subsector"):
+            fixed["subsector"] = sub
+    status = fixed.get("status")
+    if isinstance(status, str):
+        lowered = status.strip().lower()
+        fixed["status"] = lowered if lowered in STATUSES else _STATUS_SYNONYMS.get(lowered, status)
+    parties = fixed.get("parties")
+    if isinstance(parties, str):
+        fixed["parties"] = [parties]
+    elif isinstance(parties, list):
+        fixed["parties"] = [
+            p.get("name", "") if isinstance(p, dict) else p for p in parties
+        ]
+    if "quote" not in fixed and isinstance(fixed.get("evidence"), (str, list)):
+        evidence = fixed.pop("evidence")
+        first = evidence[0] if isinstance(evidence, list) and evidence else evidence
+        fixed["quote"] = first.get("quote", "") if isinstance(first, dict) else first
+    fixed.setdefault("subsector", None)
+    return fixed
+
+
+def validate_answer(data: Any) -> tuple[list[ModelCommitment], list[str]]:
+    """Valid items and error messages; one bad item does not sink the others."""
+    if isinstance(data, list):
+        data = {"commitments": data}
+    if not isinstance(data, dict) or not isinstance(data.get("commitments"), list):
+        return [], ['the answer must be an object {"commitments": [...]}']
+    items: list[ModelCommitment] = []
+    errors: list[str] = []
+    for index, raw in enumerate(data["commitments"]):
+        try:
+            items.append(ModelCommitment.model_validate(pre_normalize(raw)))
+        except ValidationError as exc:
+            for err in exc.errors():
+                errors.append(f"commitments[{index}].{_error_text(dict(err))}")
+    return items, errors
+
+
+class Extractor:
+    """Holds the collaborators of one job; ``extract`` is safe to call per article."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        prompts: PromptSet,
+        gazetteer: Gazetteer,
+        config: ExtractConfig | None = None,
+    ) -> None:
+        self.backend = backend
+        self.prompts = prompts
+        self.gazetteer = gazetteer
+        self.config = config or ExtractConfig()
+        self.schema = answer_json_schema()
+        self.system = prompts.system()
+        self.prompt_version = prompts.version
+
+    def base_meta(self) -> dict[str, Any]:
+        return {
+            "model": self.backend.model,
+            "backend": self.backend.name,
+            "prompt_version": self.prompt_version,
+        }
+
+    def extract(self, article: Article) -> OutputLine:
+        started = time.monotonic()
+        meta: dict[str, Any] = self.base_meta()
+        meta.update(attempts=0, usage=Usage().model_dump(), cached=False)
+        if article.error is not None:
+            kind, message = article.error
+            meta["seconds"] = 0.0
+            return OutputLine(
+                id=article.id, meta=meta, error=ArticleError(type=kind, message=message)
+            )
+        try:
+            commitments, details = self._extract(article)
+        except AnswerError as exc:
+            meta.update(attempts=exc.attempts, usage=exc.usage)
+            meta["seconds"] = round(time.monotonic() - started, 3)
+            return OutputLine(
+                id=article.id,
+                meta=meta,
+                error=ArticleError(type="AnswerError", message=str(exc), details=exc.details()),
+            )
+        except ExtractorError as exc:
+            meta["seconds"] = round(time.monotonic() - started, 3)
+            return OutputLine(
+                id=article.id,
+                meta=meta,
+                error=ArticleError(type=type(exc).__name__, message=str(exc)),
+            )
+        meta.update(details)
+        meta["seconds"] = round(time.monotonic() - started, 3)
+        return OutputLine(id=article.id, commitments=commitments, meta=meta)
+
+    def _extract(self, article: Article) -> tuple[list[Commitment], dict[str, Any]]:
+        chunks = chunk_article(article.text, self.config.chunk_chars)
+        usage = Usage()
+        attempts = 0
+        truncated = False
+        warnings: list[str] = []
+        found: list[tuple[ModelCommitment, Chunk]] = []
+        for number, chunk in enumerate(chunks, start=1):
+            result = self._ask(article, chunk, number, len(chunks))
+            usage = usage + result.usage
+            attempts += result.attempts
+            truncated = truncated or result.truncated
+            warnings.extend(result.warnings)
+            found.extend((item, chunk) for item in result.items)
+        commitments, stats = self._to_records(article, found)
+        details: dict[str, Any] = {
+            "attempts": attempts,
+            "usage": usage.model_dump(),
+            "chunks": len(chunks),
+            "truncated": truncated,
+            **stats,
+        }
+        if warnings:
+            details["warnings"] = warnings[:20]
+        return commitments, details
+
+    def _ask(self, article: Article, chunk: Chunk, number: int, count: int) -> ChunkResult:
+        messages = [
+            {"role": "system", "content": self.system},
+            {
+                "role": "user",
+                "content": self.prompts.user(
+                    chunk.text, title=article.display_title, part_number=number, part_count=count
+                ),
+            },
+        ]
+        usage = Usage()
+        errors: list[str] = []
+        raw: list[str] = []
+        best: list[ModelCommitment] = []
+        truncated = False
+        for attempt in range(1, self.config.max_attempts + 1):
+            request = CompletionRequest(
+                messages=[dict(m) for m in messages],
+                json_schema=self.schema,
+                max_tokens=self.config.max_tokens,
+            )
+            completion = call_with_retry(
+                lambda request=request: self.backend.complete(request),  # type: ignore[misc]
+                self.config.retry,
+            )
+            usage = usage + Usage(
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+            )
+            raw.append(completion.text)
+            cut = completion.finish_reason == "length"
+            errors = []
+            items: list[ModelCommitment] = []
+            refusal = completion.extra.get("refusal")
+            if refusal:
+                errors.append(f"the model refused: {str(refusal)[:200]}")
+            elif not completion.text.strip():
+                errors.append("the answer was empty")
+            else:
+                try:
+                    parsed = parse_answer(completion.text)
+                    items, errors = validate_answer(parsed.data)
+                    if parsed.salvaged or cut:
+                        truncated = True
+                        if not items:
+                            errors.append("the answer was cut off at the token limit")
+                except ParseError as exc:
+                    errors.append(str(exc))
+                    if cut:
+                        truncated = True
+                        errors.append("the answer was cut off at the token limit")
+            if len(items) > len(best) or not errors:
+                best = items
+            if not errors:
+                return ChunkResult(best, attempt, usage, truncated, [], raw)
+            if attempt < self.config.max_attempts:
+                messages.append({"role": "assistant", "content": completion.text[:8000]})
+                messages.append(
+                    {"role": "user", "content": self.prompts.reask(errors[:10], truncated=cut)}
+                )
+        if best:
+            warnings = [f"kept {len(best)} valid items; dropped invalid: {e}" for e in errors[:5]]
+            return ChunkResult(best, self.config.max_attempts, usage, truncated, warnings, raw)
+        raise AnswerError(
+            f"no valid answer after {self.config.max_attempts} attempts: {'; '.join(errors[:3])}",
+            last_output=raw[-1] if raw else "",
+            attempts=self.config.max_attempts,
+            usage=usage.model_dump(),
+            errors=errors,
+        )
+
+    def _to_records(
+        self, article: Article, found: list[tuple[ModelCommitment, Chunk]]
+    ) -> tuple[list[Commitment], dict[str, Any]]:
+        text = article.text
+        spans = sentence_spans(text)
+        resolver = PartyResolver(self.gazetteer, text)
+        records: list[Commitment] = []
+        ungrounded = 0
+        dropped_parties: list[str] = []
+        no_party: list[ModelCommitment] = []
+        alignments: dict[str, int] = {}
+        for item, chunk in found:
+            located = locate(item.quote, text, hint=chunk.start)
+            if located is None:
+                ungrounded += 1
+                if not self.config.keep_ungrounded:
+                    continue
+                evidence = Evidence(quote=item.quote, alignment=Alignment.UNALIGNED)
+                sentence = item.quote
+            else:
+                start, end = enclosing_sentence(spans, located.start, located.end)
+                evidence = Evidence(
+                    quote=text[start:end], start=start, end=end, alignment=located.alignment
+                )
+                sentence = text[start:end]
+            key = str(evidence.alignment)
+            alignments[key] = alignments.get(key, 0) + 1
+            report = resolver.resolve(item.parties)
+            dropped_parties.extend(report.dropped)
+            if not report.kept:
+                no_party.append(item)
+                continue
+            records.append(self._record(item, report.kept, evidence, sentence))
+        stats: dict[str, Any] = {
+            "ungrounded": ungrounded,
+            "alignment": alignments,
+            "dropped_parties": sorted(set(dropped_parties))[:20],
+            "no_party": len(no_party),
+        }
+        return sort_records(merge_duplicates(records)), stats
+
+    def _record(
+        self, item: ModelCommitment, parties: list[Party], evidence: Evidence, sentence: str
+    ) -> Commitment:
+        sector = str(item.sector)
+        if self.config.refine_sectors:
+            sector = refine_sector(sector, item.subsector, item.action)
+        status = str(item.status)
+        if self.config.calibrate_status:
+            status = calibrate_status(status, sentence)
+        words = item.action.split()
+        action = " ".join(words[:MAX_ACTION_WORDS])
+        return Commitment(
+            sector=sector,  # type: ignore[arg-type]
+            subsector=(item.subsector or None),
+            parties=parties,
+            action=action,
+            status=status,  # type: ignore[arg-type]
+            evidence=[evidence],
+            date=find_date(sentence),
+            amount=find_amount(action),
+            grounded=evidence.alignment != Alignment.UNALIGNED,
+        )
+
+
+def sort_records(records: list[Commitment]) -> list[Commitment]:
+    for record in records:
+        record.evidence = sort_evidence(record.evidence)
+    return sorted(
+        records,
+        key=lambda r: r.evidence[0].start if r.evidence[0].start is not None else 1 << 62,
+    )
+
+
+__all__ = ["BackendError", "ExtractConfig", "Extractor", "pre_normalize", "validate_answer"]

@@ -1,0 +1,90 @@
+"""Render the prompt templates in Jinja's sandbox; name each prompt set by a hash.
+
+Static instructions come first and the article last, so servers with prefix caching
+reuse everything before the article between requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from extractor.errors import TemplateError
+from extractor.schemas.taxonomy import SECTORS, STATUS_CUES, STATUSES
+
+TEMPLATE_FILES = ("system.j2", "user.j2", "reask.j2", "example_article.txt", "example_answer.json")
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """The templates' sources, read once; rendering is pure."""
+
+    sources: dict[str, str]
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> PromptSet:
+        """Templates from ``directory`` (user-supplied) or the ones shipped in the package."""
+        sources: dict[str, str] = {}
+        for name in TEMPLATE_FILES:
+            if directory is not None and (directory / name).is_file():
+                sources[name] = (directory / name).read_text(encoding="utf-8")
+            else:
+                sources[name] = (
+                    resources.files("extractor.prompts").joinpath(name).read_text(encoding="utf-8")
+                )
+        json.loads(sources["example_answer.json"])  # a broken example must fail early
+        return cls(sources)
+
+    @property
+    def version(self) -> str:
+        """Changes whenever any template or the taxonomy it renders changes."""
+        digest = hashlib.sha256()
+        for name in TEMPLATE_FILES:
+            digest.update(name.encode())
+            digest.update(self.sources[name].encode("utf-8"))
+        digest.update(json.dumps([SECTORS, STATUSES, STATUS_CUES]).encode("utf-8"))
+        return digest.hexdigest()[:12]
+
+    def _render(self, name: str, **context: Any) -> str:
+        env = SandboxedEnvironment(
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
+        )
+        try:
+            return env.from_string(self.sources[name]).render(**context).strip()
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"prompt template {name} failed to render: {exc}") from exc
+        except jinja2.sandbox.SecurityError as exc:  # pragma: no cover - subclass above
+            raise TemplateError(f"prompt template {name} is not allowed: {exc}") from exc
+
+    def system(self) -> str:
+        answer = json.loads(self.sources["example_answer.json"])
+        return self._render(
+            "system.j2",
+            sectors=SECTORS,
+            statuses=STATUSES,
+            cues=STATUS_CUES,
+            example_article=self.sources["example_article.txt"].strip(),
+            example_answer=_compact_answer(answer),
+        )
+
+    def user(self, text: str, *, title: str, part_number: int, part_count: int) -> str:
+        return self._render(
+            "user.j2", text=text, title=title, part_number=part_number, part_count=part_count
+        )
+
+    def reask(self, errors: list[str], *, truncated: bool) -> str:
+        return self._render("reask.j2", errors=errors, truncated=truncated)
+
+
+def _compact_answer(answer: Any) -> str:
+    """One commitment a line: readable for the model and cheap in tokens."""
+    items = answer.get("commitments", []) if isinstance(answer, dict) else []
+    lines = [json.dumps(item, ensure_ascii=False) for item in items]
+    return '{"commitments": [\n' + ",\n".join(lines) + "\n]}"

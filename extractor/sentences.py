@@ -1,0 +1,53 @@
+"""Sentence spans of an article, as character offsets into the original text.
+
+Evidence is widened to whole sentences, and long articles are split on sentence
+boundaries; both need the same idea of a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st no vs etc jr sr gen col lt sgt gov sen rep pres
+    inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u
+    a.m p.m i.e e.g""".split()
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n\s*\n|\n(?=\s*[-•*]\s)|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Non-empty sentences as (start, end) with surrounding whitespace trimmed."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group(0)[0] == ".":
+            before = text[start : match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            following = text[end : end + 1]
+            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+            if following and following.islower():
+                continue
+        _add(text, start, end, spans)
+        start = end
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def enclosing_sentence(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The smallest run of sentences covering [start, end)."""
+    first = next((s for s, e in spans if e > start), start)
+    last = next((e for s, e in reversed(spans) if s < end), end)
+    return min(first, start), max(last, end)

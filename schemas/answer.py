@@ -1,0 +1,60 @@
+"""What the model is asked to write: a compact shape, separate from the output record.
+
+The model names parties and copies one quote; code computes codes, offsets and merges.
+Bounds on lengths and counts keep small models from looping (MODELS.md) and keep answers
+short enough to finish inside the context window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.schemas.taxonomy import Sector, Status
+
+MAX_ITEMS = 24
+MAX_QUOTE_CHARS = 300
+MAX_ACTION_CHARS = 160
+
+
+class ModelCommitment(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    sector: Sector
+    subsector: str | None = Field(default=None, max_length=40)
+    parties: list[str] = Field(min_length=1, max_length=6)
+    action: str = Field(min_length=3, max_length=MAX_ACTION_CHARS)
+    status: Status
+    quote: str = Field(min_length=3, max_length=MAX_QUOTE_CHARS)
+
+
+class ModelAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    commitments: list[ModelCommitment] = Field(max_length=MAX_ITEMS)
+
+
+_DROPPED_KEYS = frozenset({"title", "description", "default"})
+
+
+def answer_json_schema() -> dict[str, Any]:
+    """JSON Schema of the answer, inlined (no $ref) so every server's grammar accepts it."""
+    schema = ModelAnswer.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(defs[node["$ref"].rsplit("/", 1)[-1]])
+            out = {k: inline(v) for k, v in node.items() if k not in _DROPPED_KEYS}
+            if out.get("type") == "object" and "properties" in out:
+                # OpenAI's strict mode wants every property required; null stays allowed.
+                out["required"] = list(out["properties"])
+            return out
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
