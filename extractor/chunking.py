@@ -41,5 +41,10 @@ def chunk_article(text: str, max_chars: int, overlap_sentences: int = 1) -> list
         else:
             chunks.append(Chunk(start, end, text[start:end]))
         if i < len(spans):
-            i = max(first + 1, i - overlap_sentences)
+            following = max(first + 1, i - overlap_sentences)
+            # Overlap only as far as the next new sentence still fits beside it: a chunk
+            # of nothing but overlap would repeat part of the previous chunk.
+            while following < i and spans[i][1] - spans[following][0] > max_chars:
+                following += 1
+            i = following
     return chunks

@@ -46,7 +46,7 @@ _SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
     (re.compile(r"\b(hydropower|electricity|energy|oil|gas|nuclear power|renewable\w*|"
                 r"solar|wind power)\b", re.I), "energy"),
 ]
-_GENERIC_SECTORS: Final = frozenset({"industry", "other", "trade"})
+_GENERIC_SECTORS: Final = frozenset({"industry", "other"})
 
 _CUES: Final[dict[str, re.Pattern[str]]] = {
     "implemented": re.compile(
@@ -107,16 +107,56 @@ def normalize_sector(value: str) -> tuple[str, str | None]:
     return "other", key or None
 
 
-def refine_sector(sector: str, subsector: str | None, action: str) -> str:
+def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """SPEC's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
-    applied when the model chose a catch-all sector."""
+    applied when the model chose a catch-all sector; the model's own words decide first,
+    the evidence sentence only when they name no sector."""
     if sector not in _GENERIC_SECTORS:
         return sector
-    probe = f"{subsector or ''} {action}"
-    for pattern, target in _SECTOR_KEYWORDS:
-        if pattern.search(probe):
-            return target
+    for probe in (f"{subsector or ''} {action}", sentence):
+        for pattern, target in _SECTOR_KEYWORDS:
+            if pattern.search(probe):
+                return target
     return sector
+
+
+# Sector names as they appear in lists of priority areas ("industry, energy, transport").
+_LISTED_SECTORS: Final[list[tuple[str, str]]] = [
+    ("machine engineering", "industry"), ("machine building", "industry"),
+    ("mechanical engineering", "industry"), ("industry", "industry"),
+    ("manufacturing", "industry"), ("textiles", "industry"), ("energy", "energy"),
+    ("hydropower", "energy"), ("oil and gas", "energy"), ("mining", "mining"),
+    ("transport", "transport"), ("logistics", "transport"), ("construction", "construction"),
+    ("agriculture", "agriculture"), ("agro-industry", "agriculture"), ("trade", "trade"),
+    ("investment", "finance"), ("investments", "finance"), ("banking", "finance"),
+    ("finance", "finance"), ("digital", "digital"), ("information technology", "digital"),
+    ("telecommunications", "digital"), ("science", "science"), ("innovation", "science"),
+    ("healthcare", "health"), ("health care", "health"), ("health", "health"),
+    ("pharmaceuticals", "health"), ("education", "education"), ("culture", "culture"),
+    ("tourism", "culture"), ("sport", "culture"), ("sports", "culture"),
+    ("humanitarian", "culture"), ("environment", "environment"), ("climate", "environment"),
+    ("security", "security"), ("defence", "security"), ("defense", "security"),
+]
+_LIST_PATTERN: Final = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k, _ in _LISTED_SECTORS) + r")\b", re.I
+)
+MIN_LISTED_SECTORS: Final = 3
+
+
+def listed_sectors(sentence: str) -> list[tuple[str, str]]:
+    """(area as written, sector) for a sentence that enumerates several areas, else [].
+
+    SPEC section 1: sectors listed in one breath are one commitment each; a small model
+    tends to return the list as one vague item.
+    """
+    seen: dict[str, tuple[str, str]] = {}
+    lookup = {k: v for k, v in _LISTED_SECTORS}
+    for match in _LIST_PATTERN.finditer(sentence):
+        word = match.group(1).lower()
+        seen.setdefault(word, (match.group(1), lookup[word]))
+    if len(seen) < MIN_LISTED_SECTORS or "," not in sentence:
+        return []
+    return list(seen.values())
 
 
 def cue_status(sentence: str) -> str:
@@ -127,10 +167,13 @@ def cue_status(sentence: str) -> str:
     return "discussed"
 
 
-def calibrate_status(model_status: str, sentence: str) -> str:
-    """Lower a status the evidence gives no cue for; never raise one."""
+def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool = False) -> str:
+    """Lower a status the evidence gives no cue for; with ``raise_discussed``, also lift
+    a bare "discussed" to the cue the sentence carries (small models default to it)."""
     supported = cue_status(sentence)
     if status_rank(model_status) > status_rank(supported):
+        return supported
+    if raise_discussed and model_status == "discussed":
         return supported
     return model_status
 
@@ -221,6 +264,7 @@ __all__ = [
     "cue_status",
     "find_amount",
     "find_date",
+    "listed_sectors",
     "merge_duplicates",
     "normalize_sector",
     "refine_sector",

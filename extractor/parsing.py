@@ -34,7 +34,11 @@ def parse_answer(text: str) -> Parsed:
         for start in _starts(stripped):
             try:
                 value, _ = decoder.raw_decode(stripped, start)
-            except json.JSONDecodeError:
+            except json.JSONDecodeError as exc:
+                if _cut_off(stripped, exc):
+                    # The value runs to the end of the answer: it was truncated, and a
+                    # later brace is one of its own items, not the answer. Salvage below.
+                    break
                 continue
             if isinstance(value, (dict, list)):
                 return Parsed(value)
@@ -43,6 +47,11 @@ def parse_answer(text: str) -> Parsed:
         return salvaged
     snippet = text.strip()[:200] or "(empty answer)"
     raise ParseError(f"the answer is not JSON: {snippet!r}")
+
+
+def _cut_off(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether decoding failed because the text ended, not because it is not JSON."""
+    return not text[error.pos :].strip() or error.msg.startswith("Unterminated string")
 
 
 def _starts(text: str) -> list[int]:

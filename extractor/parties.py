@@ -103,15 +103,23 @@ class PartyResolver:
             name = side.group("adj")
         nested = _POSSESSIVE.match(name) or _PAREN.match(name)
         if nested:
-            parent = self.gaz.country(nested.group("parent"))
-            child = nested.group("child").strip()
+            parent_name, child = nested.group("parent"), nested.group("child").strip()
+            if (
+                nested.re is _PAREN
+                and self.gaz.country(parent_name) is None
+                and self.gaz.country(child) is not None
+            ):  # "Tatarstan (Russia)": the country is the one in parentheses
+                parent_name, child = child, parent_name.strip()
+            parent = self.gaz.country(parent_name)
             if parent is not None:
                 region = self.gaz.region(child, {parent.code})
                 if region is not None and self._name_or_code_present(child, region.code):
                     return _party_from_place(region, child)
                 if not self.gaz.country(child) and self.in_article(child):
+                    if _GOVERNMENT_BODY.search(child):  # "Kazakhstan's Ministry of Energy"
+                        return _party_from_place(parent)
                     return self._other(child, parent.code)
-            name = child if self.in_article(child) else nested.group("parent")
+            name = child if self.in_article(child) else parent_name
         place = self.gaz.country(name)
         if place is not None:
             return _party_from_place(place) if self._code_in_article(place.code) else None
@@ -128,9 +136,8 @@ class PartyResolver:
         country = self._country_inside(name)
         if country is not None and _GOVERNMENT_BODY.search(name):
             # A state's ministry or agency acts for the state, as a president does.
-            state = self.gaz.country(country)
-            if state is not None:
-                return _party_from_place(state)
+            # ``country`` is a code: look the state up by code, not by name.
+            return _party_from_place(self.gaz._country_place(country))
         return self._other(name, country)
 
     def _name_or_code_present(self, name: str, code: str) -> bool:
@@ -181,8 +188,13 @@ class PartyResolver:
         """The country a person acts for: named in their title, or beside their name."""
         inside = self._country_inside(name)
         if inside is not None:
-            place = self.gaz.country(inside) or Place(inside, inside, inside, "country")
+            place = self.gaz._country_place(inside)  # a code, not a name
             return _party_from_place(place) if self._code_in_article(place.code) else None
+        own = self._titled_place(name)  # "Head of Tatarstan": the place in the title itself
+        if own is not None and own.code is not None and self._name_or_code_present(
+            own.name, own.code
+        ):
+            return own
         surname = _TITLES.sub(" ", name).split()
         if not surname:
             return None

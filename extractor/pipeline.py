@@ -18,6 +18,7 @@ from extractor.grounding import locate
 from extractor.normalize import (
     calibrate_status,
     find_amount,
+    listed_sectors,
     find_date,
     merge_duplicates,
     normalize_sector,
@@ -58,7 +59,10 @@ class ExtractConfig:
     chunk_chars: int = 3000
     keep_ungrounded: bool = False
     calibrate_status: bool = True
+    raise_discussed: bool = True
     refine_sectors: bool = True
+    split_sector_lists: bool = True
+    drop_other: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -212,7 +216,11 @@ class Extractor:
             {
                 "role": "user",
                 "content": self.prompts.user(
-                    chunk.text, title=article.display_title, part_number=number, part_count=count
+                    chunk.text,
+                    title=article.display_title,
+                    opening=opening_of(article.text),
+                    part_number=number,
+                    part_count=count,
                 ),
             },
         ]
@@ -288,6 +296,7 @@ class Extractor:
         dropped_parties: list[str] = []
         no_party: list[ModelCommitment] = []
         alignments: dict[str, int] = {}
+        split = dropped_other = 0
         for item, chunk in found:
             located = locate(item.quote, text, hint=chunk.start)
             if located is None:
@@ -309,24 +318,49 @@ class Extractor:
             if not report.kept:
                 no_party.append(item)
                 continue
-            records.append(self._record(item, report.kept, evidence, sentence))
+            record = self._record(item, report.kept, evidence, sentence)
+            listed = listed_sectors(sentence) if self.config.split_sector_lists else []
+            if listed:
+                split += 1
+                records.extend(self._per_listed_sector(record, listed))
+                if str(item.sector) == "other":  # the model's vague item for the whole list
+                    continue
+            if record.sector == "other" and self.config.drop_other:
+                dropped_other += 1
+                continue
+            records.append(record)
         stats: dict[str, Any] = {
             "ungrounded": ungrounded,
             "alignment": alignments,
             "dropped_parties": sorted(set(dropped_parties))[:20],
             "no_party": len(no_party),
+            "split_lists": split,
+            "dropped_other": dropped_other,
         }
         return sort_records(merge_duplicates(records)), stats
+
+    @staticmethod
+    def _per_listed_sector(record: Commitment, listed: list[tuple[str, str]]) -> list[Commitment]:
+        """One "cooperate in X" commitment per area of an enumerated list."""
+        return [
+            record.model_copy(
+                update={"sector": sector, "subsector": None, "action": f"cooperate in {area}"},
+                deep=True,
+            )
+            for area, sector in listed
+        ]
 
     def _record(
         self, item: ModelCommitment, parties: list[Party], evidence: Evidence, sentence: str
     ) -> Commitment:
         sector = str(item.sector)
         if self.config.refine_sectors:
-            sector = refine_sector(sector, item.subsector, item.action)
+            sector = refine_sector(sector, item.subsector, item.action, sentence)
         status = str(item.status)
         if self.config.calibrate_status:
-            status = calibrate_status(status, sentence)
+            status = calibrate_status(
+                status, sentence, raise_discussed=self.config.raise_discussed
+            )
         words = item.action.split()
         action = " ".join(words[:MAX_ACTION_WORDS])
         return Commitment(
@@ -340,6 +374,21 @@ class Extractor:
             amount=find_amount(action),
             grounded=evidence.alignment != Alignment.UNALIGNED,
         )
+
+
+OPENING_CHARS = 400
+
+
+def opening_of(text: str) -> str:
+    """The article's first sentences after the title: who meets whom, for every passage."""
+    spans = sentence_spans(text)
+    body = spans[1:] if len(spans) > 1 else spans
+    out = ""
+    for start, end in body:
+        if out and len(out) + (end - start) > OPENING_CHARS:
+            break
+        out = (out + " " + text[start:end]).strip()
+    return out[: OPENING_CHARS * 2]
 
 
 def sort_records(records: list[Commitment]) -> list[Commitment]:

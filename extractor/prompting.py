@@ -74,9 +74,16 @@ class PromptSet:
             example_answer=_compact_answer(answer),
         )
 
-    def user(self, text: str, *, title: str, part_number: int, part_count: int) -> str:
+    def user(
+        self, text: str, *, title: str, opening: str, part_number: int, part_count: int
+    ) -> str:
         return self._render(
-            "user.j2", text=text, title=title, part_number=part_number, part_count=part_count
+            "user.j2",
+            text=text,
+            title=title,
+            opening=opening,
+            part_number=part_number,
+            part_count=part_count,
         )
 
     def reask(self, errors: list[str], *, truncated: bool) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.schemas.taxonomy import Sector, Status
 
-MAX_ITEMS = 24
+MAX_ITEMS = 16
 MAX_QUOTE_CHARS = 300
 MAX_ACTION_CHARS = 160
 
@@ -21,12 +21,14 @@ MAX_ACTION_CHARS = 160
 class ModelCommitment(BaseModel):
     model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
+    # Evidence first: a small model that has just copied a sentence describes that
+    # sentence, instead of attaching a quote to an item it already wrote.
+    quote: str = Field(min_length=3, max_length=MAX_QUOTE_CHARS)
+    parties: list[str] = Field(min_length=1, max_length=6)
     sector: Sector
     subsector: str | None = Field(default=None, max_length=40)
-    parties: list[str] = Field(min_length=1, max_length=6)
     action: str = Field(min_length=3, max_length=MAX_ACTION_CHARS)
     status: Status
-    quote: str = Field(min_length=3, max_length=MAX_QUOTE_CHARS)
 
 
 class ModelAnswer(BaseModel):

@@ -65,6 +65,7 @@ class EmbeddedBackend:
         params.cpuparams_batch.n_threads = n_threads
         params.cache_prompt = True
         params.warmup = False
+        params.verbosity = 0  # errors only: llama.cpp's progress lines would flood stderr
         params.sampling.temp = 0.0
         params.port = 0
         key = secrets.token_hex(16)

@@ -1,0 +1,173 @@
+"""Code-side clean-up: sector synonyms and routing, status calibration, amounts, dates,
+merging of duplicates."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.normalize import (
+    action_similarity,
+    calibrate_status,
+    cue_status,
+    find_amount,
+    find_date,
+    merge_duplicates,
+    normalize_sector,
+    refine_sector,
+)
+from extractor.schemas.records import Amount, Commitment, Evidence, Party
+from extractor.schemas.taxonomy import SECTORS
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("energy", ("energy", None)),
+        ("  Energy ", ("energy", None)),
+        ("textiles", ("industry", "textiles")),
+        ("Textile", ("industry", "textile")),
+        ("pharmaceuticals", ("health", "pharmaceuticals")),
+        ("machine engineering", ("industry", "machine engineering")),
+        ("tourism", ("culture", "tourism")),
+        ("hydropower", ("energy", "hydropower")),
+        ("defense", ("security", "defense")),
+        ("Energy sector", ("energy", None)),
+        ("transports", ("transport", None)),
+        ("widgets", ("other", "widgets")),
+    ],
+)
+def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
+    key, sub = normalize_sector(word)
+    assert key in SECTORS
+    assert (key, sub) == expected
+
+
+@pytest.mark.parametrize(
+    ("sector", "subsector", "action", "expected"),
+    [
+        ("industry", "pharmaceutical", "jointly produce medical products", "health"),
+        ("industry", None, "build a pharmaceutical plant", "health"),
+        ("trade", None, "export wheat and grain", "agriculture"),
+        ("other", "scholarships", "increase the number of scholarships", "education"),
+        ("industry", None, "build a hydropower plant", "energy"),
+        ("industry", "textiles", "establish textile production facilities", "industry"),
+        # A specific sector the model chose is never overridden.
+        ("energy", "pharma", "jointly produce medical products", "energy"),
+        ("education", None, "train doctors for hospitals", "education"),
+    ],
+)
+def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
+    assert refine_sector(sector, subsector, action) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The sides discussed cooperation in energy.", "discussed"),
+        ("Both sides emphasized their mutual interest in textiles.", "intended"),
+        ("Tajikistan will open a trade house.", "intended"),
+        ("The parties agreed to build a road.", "agreed"),
+        ("They signed a memorandum on health.", "signed"),
+        ("The plant was launched last week.", "implemented"),
+    ],
+)
+def test_cue_status(sentence: str, expected: str) -> None:
+    assert cue_status(sentence) == expected
+
+
+def test_calibrate_status_lowers_unsupported_status() -> None:
+    sentence = "The sides also discussed the potential for collaboration in pharmaceuticals."
+    assert calibrate_status("agreed", sentence) == "discussed"
+    assert calibrate_status("signed", sentence) == "discussed"
+    assert calibrate_status("implemented", "Norland will open a credit line.") == "intended"
+
+
+def test_calibrate_status_keeps_supported_status() -> None:
+    assert calibrate_status("agreed", "The leaders agreed to build a terminal.") == "agreed"
+    assert calibrate_status("signed", "They signed an agreement on transit.") == "signed"
+
+
+@pytest.mark.parametrize("status", ["discussed", "intended", "agreed"])
+def test_calibrate_status_never_raises(status: str) -> None:
+    assert calibrate_status(status, "The plant was launched and a memorandum signed.") == status
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("open a $40 million credit line", 40_000_000, "USD"),
+        ("a $ 1.5 billion loan", 1_500_000_000, "USD"),
+        ("grant €250,000 for schools", 250_000, "EUR"),
+        ("invest 2.5 billion euros in roads", 2_500_000_000, "EUR"),
+        ("allocate 300 million rubles", 300_000_000, "RUB"),
+        ("a ¥5,000 grant", 5_000, "JPY"),
+        ("lend 12 USD", 12, "USD"),
+    ],
+)
+def test_find_amount(text: str, value: float, currency: str) -> None:
+    assert find_amount(text) == Amount(value=value, currency=currency)
+
+
+def test_find_amount_none_without_money() -> None:
+    assert find_amount("build 40 schools by 2030") is None
+    assert find_amount("cooperate in energy") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In a previous meeting in October 2024, they met.", "2024-10"),
+        ("DUSHANBE, on 3 April 2025 the sides met.", "2025-04-03"),
+        ("Signed on April 3, 2025 in Kazan.", "2025-04-03"),
+        ("No date here, just 2025.", None),
+    ],
+)
+def test_find_date(text: str, expected: str | None) -> None:
+    assert find_date(text) == expected
+
+
+def _commitment(action: str, status: str, start: int, *, sector: str = "health",
+                parties: tuple[str, ...] = ("TJ",), subsector: str | None = None) -> Commitment:
+    quote = f"quote at {start}"
+    return Commitment(
+        sector=sector,  # type: ignore[arg-type]
+        subsector=subsector,
+        parties=[Party(name=p, type="country", country=p, code=p) for p in parties],  # type: ignore[arg-type]
+        action=action,
+        status=status,  # type: ignore[arg-type]
+        evidence=[Evidence(quote=quote, start=start, end=start + len(quote))],
+    )
+
+
+def test_merge_duplicates_joins_evidence_parties_and_keeps_strongest_status() -> None:
+    first = _commitment("jointly produce medical products", "discussed", 100, parties=("TJ",))
+    second = _commitment("produce medical products jointly", "intended", 300,
+                         parties=("TJ", "RU"), subsector="pharmaceuticals")
+    other_sector = _commitment("jointly produce medical products", "agreed", 500,
+                               sector="industry")
+    merged = merge_duplicates([first, second, other_sector])
+    assert len(merged) == 2
+    twin = merged[0]
+    assert twin.status == "intended"
+    assert [(e.start, e.end) for e in twin.evidence] == [(100, 112), (300, 312)]
+    assert [p.key for p in twin.parties] == ["TJ", "RU"]
+    assert twin.subsector == "pharmaceuticals"
+    assert merged[1].sector == "industry"
+    # The inputs are not modified.
+    assert len(first.evidence) == 1 and first.status == "discussed"
+
+
+def test_merge_duplicates_never_lowers_status_and_skips_same_span() -> None:
+    strong = _commitment("build a grain terminal", "signed", 10)
+    weak = _commitment("build a grain terminal", "discussed", 10)
+    merged = merge_duplicates([strong, weak])
+    assert len(merged) == 1
+    assert merged[0].status == "signed"
+    assert len(merged[0].evidence) == 1
+
+
+def test_merge_keeps_different_actions_apart() -> None:
+    a = _commitment("build a grain terminal", "agreed", 10, sector="agriculture")
+    b = _commitment("open a veterinary laboratory", "agreed", 50, sector="agriculture")
+    assert action_similarity(a.action, b.action) < 0.6
+    assert len(merge_duplicates([a, b])) == 2

@@ -1,0 +1,147 @@
+"""PartyResolver: names as the model writes them -> SPEC parties, checked against the article."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.gazetteer import Gazetteer, fold
+from extractor.parties import PartyResolver
+from extractor.schemas.records import Party
+
+NEWS = (
+    "WASHINGTON, May 5. The U.S. and the EU agreed on a steel deal, the American side said. "
+    "President of Kazakhstan Kassym-Jomart Tokayev met the Uzbek delegation in Astana. "
+    "The Ministry of Health of Kazakhstan will send doctors. "
+    "Kazakhstan's Ministry of Energy signed a deal with Russia's Gazprom. "
+    "Tokayev said the World Bank will fund it. Britain and Türkiye welcomed the move."
+)
+
+
+def _resolve(gazetteer: Gazetteer, article: str, name: str) -> Party | None:
+    return PartyResolver(gazetteer, article).resolve_one(name)
+
+
+def _triple(party: Party | None) -> tuple[str, str | None, str | None] | None:
+    return None if party is None else (str(party.type), party.country, party.code)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("U.S.", ("United States", "US")),
+        ("US", ("United States", "US")),
+        ("United States of America", ("United States", "US")),
+        ("the American side", ("United States", "US")),
+        ("Uzbek", ("Uzbekistan", "UZ")),
+        ("the Uzbek delegation", ("Uzbekistan", "UZ")),
+        ("Kazakhstan", ("Kazakhstan", "KZ")),
+        ("Britain", ("United Kingdom", "GB")),
+        ("Türkiye", ("Turkey", "TR")),
+        ("Turkiye", ("Turkey", "TR")),
+    ],
+)
+def test_countries_aliases_and_demonyms(
+    gazetteer: Gazetteer, name: str, expected: tuple[str, str]
+) -> None:
+    party = _resolve(gazetteer, NEWS, name)
+    assert party is not None
+    assert (party.type, party.country, party.code) == ("country", expected[1], expected[1])
+    assert fold(party.name) == fold(expected[0])
+
+
+def test_possessive_region(gazetteer: Gazetteer, example_text: str) -> None:
+    party = _resolve(gazetteer, example_text, "Russia's Tatarstan")
+    assert party is not None
+    assert party.model_dump() == {
+        "name": "Tatarstan", "type": "region", "country": "RU", "code": "RU-TA",
+    }
+    assert _triple(_resolve(gazetteer, example_text, "Tatarstan")) == ("region", "RU", "RU-TA")
+    for written in ("Tatarstan (Russia)", "Russia (Tatarstan)"):
+        assert _triple(_resolve(gazetteer, example_text, written)) == ("region", "RU", "RU-TA")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("President Rahmon", "TJ"),
+        ("Emomali Rahmon", "TJ"),
+        ("Rahmon", "TJ"),
+        ("the President of Tajikistan", "TJ"),
+        ("Rustam Minnikhanov", "RU-TA"),
+        ("Head of Tatarstan", "RU-TA"),
+        ("the Tajik side", "TJ"),
+    ],
+)
+def test_people_and_sides_act_for_their_state(
+    gazetteer: Gazetteer, example_text: str, name: str, code: str
+) -> None:
+    party = _resolve(gazetteer, example_text, name)
+    assert party is not None, name
+    assert party.code == code
+    assert party.name in {"Tajikistan", "Tatarstan"}  # never the person's name
+
+
+def test_person_with_country_in_title_gets_the_country_name(gazetteer: Gazetteer) -> None:
+    party = _resolve(gazetteer, NEWS, "President of Kazakhstan")
+    assert party is not None
+    assert (party.name, party.code) == ("Kazakhstan", "KZ")
+    tokayev = _resolve(gazetteer, NEWS, "President Tokayev")
+    assert tokayev is not None and (tokayev.name, tokayev.code) == ("Kazakhstan", "KZ")
+
+
+@pytest.mark.parametrize("name", ["Bavaria", "Norland", "Kestria", "Germany", "France"])
+def test_names_not_in_the_article_are_dropped(
+    gazetteer: Gazetteer, example_text: str, name: str
+) -> None:
+    assert _resolve(gazetteer, example_text, name) is None
+
+
+def test_media_are_not_parties(gazetteer: Gazetteer, example_text: str) -> None:
+    assert _resolve(gazetteer, example_text, "Trend News Agency") is None
+    assert _resolve(gazetteer, example_text, "MENAFN") is None
+
+
+@pytest.mark.parametrize("name", ["EU", "European Union", "the EU"])
+def test_international_organization(gazetteer: Gazetteer, name: str) -> None:
+    party = _resolve(gazetteer, NEWS, name)
+    assert party is not None
+    assert party.model_dump() == {
+        "name": "European Union", "type": "organization", "country": None, "code": None,
+    }
+    assert party.key == "european union"
+
+
+def test_organization_not_in_article_is_dropped(gazetteer: Gazetteer, example_text: str) -> None:
+    assert _resolve(gazetteer, example_text, "EU") is None
+
+
+@pytest.mark.parametrize(
+    "name", ["Ministry of Health of Kazakhstan", "Kazakhstan's Ministry of Energy"]
+)
+def test_ministry_of_a_state_is_that_state(gazetteer: Gazetteer, name: str) -> None:
+    party = _resolve(gazetteer, NEWS, name)
+    assert party is not None
+    assert (party.name, str(party.type), party.country, party.code) == (
+        "Kazakhstan", "country", "KZ", "KZ",
+    )
+
+
+def test_company_of_a_state_keeps_its_name(gazetteer: Gazetteer) -> None:
+    party = _resolve(gazetteer, NEWS, "Russia's Gazprom")
+    assert party is not None
+    assert (party.name, party.country, party.code) == ("Gazprom", "RU", None)
+
+
+def test_resolve_deduplicates_by_key_and_reports_dropped(
+    gazetteer: Gazetteer, example_text: str
+) -> None:
+    report = PartyResolver(gazetteer, example_text).resolve(
+        ["Tajikistan", "President Rahmon", "Russia's Tatarstan", "Tatarstan", "Bavaria", " "]
+    )
+    assert [p.key for p in report.kept] == ["TJ", "RU-TA"]
+    assert report.dropped == ["Bavaria", " "]
+
+
+def test_fold_is_case_accent_and_article_insensitive() -> None:
+    assert fold("The Côte d’Ivoire") == fold("cote d'ivoire")
+    assert fold("  U.S.  ") == "u s"
