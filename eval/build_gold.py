@@ -80,7 +80,7 @@ def build(parts: Path, out: Path) -> list[GoldArticle]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--parts", type=Path, default=HERE / "gold" / "parts")
     parser.add_argument("--out", type=Path, default=HERE / "gold" / "dev.jsonl")
     args = parser.parse_args(argv)

@@ -11,10 +11,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extractor.backends.base import Backend
 from extractor.errors import ConfigError, ExtractorError, ModelFilesError
 from extractor.settings import default_home
+
+if TYPE_CHECKING:
+    from extractor.pipeline import Extractor
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -22,18 +26,23 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 def _add_backend_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("model backend")
     group.add_argument(
-        "--backend", choices=["embedded", "openai", "replay"], default="embedded",
+        "--backend",
+        choices=["embedded", "openai", "replay"],
+        default="embedded",
         help="embedded: the shipped model, in-process (default); openai: any "
         "OpenAI-compatible server; replay: recorded answers",
     )
     group.add_argument("--model", help="model name for --backend openai (e.g. gpt-4o-mini)")
     group.add_argument("--model-path", type=Path, help="your own GGUF file for --backend embedded")
     group.add_argument(
-        "--base-url", default=os.environ.get("OPENAI_BASE_URL"),
+        "--base-url",
+        default=os.environ.get("OPENAI_BASE_URL"),
         help="server URL, e.g. http://127.0.0.1:8080/v1 (default: $OPENAI_BASE_URL or OpenAI)",
     )
     group.add_argument(
-        "--mode", default="auto", choices=["auto", "json_schema", "json_object", "text"],
+        "--mode",
+        default="auto",
+        choices=["auto", "json_schema", "json_object", "text"],
         help="request shape for --backend openai; auto steps down when a server refuses one",
     )
     group.add_argument("--replay", type=Path, help="recorded answers for --backend replay")
@@ -48,15 +57,26 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--max-attempts", type=int, default=3, help="re-asks on invalid answers")
     group.add_argument("--max-tokens", type=int, default=2048, help="answer token limit")
     group.add_argument(
-        "--chunk-chars", type=int, default=3000,
+        "--chunk-chars",
+        type=int,
+        default=3000,
         help="articles longer than this are split on sentence boundaries",
     )
-    group.add_argument("--keep-ungrounded", action="store_true",
-                       help="keep commitments whose quote is not in the article, flagged")
-    group.add_argument("--no-calibrate-status", action="store_true",
-                       help="trust the model's status even without a cue word in the quote")
-    group.add_argument("--no-refine-sectors", action="store_true",
-                       help="trust the model's sector for pharmaceuticals, food, tourism...")
+    group.add_argument(
+        "--keep-ungrounded",
+        action="store_true",
+        help="keep commitments whose quote is not in the article, flagged",
+    )
+    group.add_argument(
+        "--no-calibrate-status",
+        action="store_true",
+        help="trust the model's status even without a cue word in the quote",
+    )
+    group.add_argument(
+        "--no-refine-sectors",
+        action="store_true",
+        help="trust the model's sector for pharmaceuticals, food, tourism...",
+    )
     group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 
@@ -69,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     extract = sub.add_parser("extract", help="extract commitments from articles")
     extract.add_argument(
-        "inputs", nargs="+",
+        "inputs",
+        nargs="+",
         help="text/HTML files, folders, JSONL files of {id, text}, or - for stdin",
     )
     extract.add_argument("-o", "--output", type=Path, help="output JSONL (default stdout)")
@@ -120,7 +141,7 @@ def make_backend(args: argparse.Namespace) -> Backend:
     return backend
 
 
-def make_extractor(args: argparse.Namespace, backend: Backend) -> object:
+def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
     from extractor.gazetteer import Gazetteer
     from extractor.pipeline import ExtractConfig, Extractor
     from extractor.prompting import PromptSet
@@ -137,9 +158,10 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> object:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from itertools import chain
+
     from extractor.inputs import iter_articles
     from extractor.output import LineWriter
-    from extractor.pipeline import Extractor
     from extractor.runner import run_job
 
     if args.max_attempts < 1:
@@ -149,11 +171,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     backend = make_backend(args)
     try:
         extractor = make_extractor(args, backend)
-        assert isinstance(extractor, Extractor)
         out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
         try:
             summary = run_job(
-                _chain(first, articles), extractor, LineWriter(out, args.format),
+                chain([first] if first is not None else [], articles),
+                extractor,
+                LineWriter(out, args.format),
                 progress=not args.quiet,
             )
         finally:
@@ -162,12 +185,6 @@ def cmd_extract(args: argparse.Namespace) -> int:
     finally:
         backend.close()
     return EXIT_FAILURES if summary.failed else EXIT_OK
-
-
-def _chain(first: object, rest: object) -> object:
-    from itertools import chain
-
-    return chain([first] if first is not None else [], rest)  # type: ignore[call-overload]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,15 +1,15 @@
 """One exception tree, each message saying what the user can do about it.
 
-    ExtractorError
-    ├── ConfigError            bad options, missing key, unknown backend  (exit 2)
-    ├── InputError             an article that cannot be read or decoded
-    ├── ModelFilesError        embedded weights missing or corrupt
-    ├── TemplateError          a prompt template that fails to render
-    └── BackendError           the model could not be reached or answered badly
-        ├── TransientBackendError   rate limit, timeout, 5xx: retried
-        ├── ModeRejectedError       the server refuses a response format: next mode
-        ├── ReplayMissError         no recorded response for this request
-        └── AnswerError             answers stayed invalid after every re-ask
+ExtractorError
+├── ConfigError            bad options, missing key, unknown backend  (exit 2)
+├── InputError             an article that cannot be read or decoded
+├── ModelFilesError        embedded weights missing or corrupt
+├── TemplateError          a prompt template that fails to render
+└── BackendError           the model could not be reached or answered badly
+    ├── TransientBackendError   rate limit, timeout, 5xx: retried
+    ├── ModeRejectedError       the server refuses a response format: next mode
+    ├── ReplayMissError         no recorded response for this request
+    └── AnswerError             answers stayed invalid after every re-ask
 """
 
 from __future__ import annotations

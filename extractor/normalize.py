@@ -16,35 +16,93 @@ from extractor.schemas.taxonomy import SECTORS, STATUS_ORDER, Sector, status_ran
 
 # Words a model uses for a sector, mapped onto the taxonomy; the word becomes the subsector.
 SECTOR_SYNONYMS: Final[dict[str, str]] = {
-    "textile": "industry", "textiles": "industry", "manufacturing": "industry",
-    "machine engineering": "industry", "automotive": "industry", "chemicals": "industry",
-    "metallurgy": "industry", "furniture": "industry", "pharmaceutical": "health",
-    "pharmaceuticals": "health", "medicine": "health", "healthcare": "health",
-    "medical": "health", "food": "agriculture", "farming": "agriculture",
-    "fisheries": "agriculture", "hydropower": "energy", "oil": "energy", "gas": "energy",
-    "nuclear": "energy", "electricity": "energy", "tourism": "culture", "sport": "culture",
-    "sports": "culture", "youth": "culture", "media": "culture", "humanitarian": "culture",
-    "investment": "finance", "banking": "finance", "economy": "trade", "economic": "trade",
-    "commerce": "trade", "logistics": "transport", "infrastructure": "transport",
-    "ict": "digital", "telecommunications": "digital", "technology": "science",
-    "research": "science", "space": "science", "defence": "security", "defense": "security",
-    "military": "security", "migration": "governance", "diplomacy": "governance",
-    "legal": "governance", "climate": "environment", "ecology": "environment",
-    "humanitarian aid": "aid", "assistance": "aid", "development": "aid",
+    "textile": "industry",
+    "textiles": "industry",
+    "manufacturing": "industry",
+    "machine engineering": "industry",
+    "automotive": "industry",
+    "chemicals": "industry",
+    "metallurgy": "industry",
+    "furniture": "industry",
+    "pharmaceutical": "health",
+    "pharmaceuticals": "health",
+    "medicine": "health",
+    "healthcare": "health",
+    "medical": "health",
+    "food": "agriculture",
+    "farming": "agriculture",
+    "fisheries": "agriculture",
+    "hydropower": "energy",
+    "oil": "energy",
+    "gas": "energy",
+    "nuclear": "energy",
+    "electricity": "energy",
+    "tourism": "culture",
+    "sport": "culture",
+    "sports": "culture",
+    "youth": "culture",
+    "media": "culture",
+    "humanitarian": "culture",
+    "investment": "finance",
+    "banking": "finance",
+    "economy": "trade",
+    "economic": "trade",
+    "commerce": "trade",
+    "logistics": "transport",
+    "infrastructure": "transport",
+    "ict": "digital",
+    "telecommunications": "digital",
+    "technology": "science",
+    "research": "science",
+    "space": "science",
+    "defence": "security",
+    "defense": "security",
+    "military": "security",
+    "migration": "governance",
+    "diplomacy": "governance",
+    "legal": "governance",
+    "climate": "environment",
+    "ecology": "environment",
+    "humanitarian aid": "aid",
+    "assistance": "aid",
+    "development": "aid",
 }
 
 # Strong words in subsector or action that decide the sector whatever the model chose.
 _SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
-    (re.compile(r"\b(pharma\w*|medic(al|ine|ines)|health\w*|hospital\w*|vaccin\w*|"
-                r"epidemic\w*|pandemic\w*)\b", re.I), "health"),
-    (re.compile(r"\b(scholarship\w*|universit\w*|student\w*|school\w*|vocational|"
-                r"education\w*|teach\w*)\b", re.I), "education"),
-    (re.compile(r"\b(touris\w*|cultur\w*|sport\w*|heritage|people-to-people)\b", re.I),
-     "culture"),
-    (re.compile(r"\b(food|grain|wheat|agricultur\w*|farm\w*|livestock|fisher\w*|"
-                r"irrigation)\b", re.I), "agriculture"),
-    (re.compile(r"\b(hydropower|electricity|energy|oil|gas|nuclear power|renewable\w*|"
-                r"solar|wind power)\b", re.I), "energy"),
+    (
+        re.compile(
+            r"\b(pharma\w*|medic(al|ine|ines)|health\w*|hospital\w*|vaccin\w*|"
+            r"epidemic\w*|pandemic\w*)\b",
+            re.I,
+        ),
+        "health",
+    ),
+    (
+        re.compile(
+            r"\b(scholarship\w*|universit\w*|student\w*|school\w*|vocational|"
+            r"education\w*|teach\w*)\b",
+            re.I,
+        ),
+        "education",
+    ),
+    (re.compile(r"\b(touris\w*|cultur\w*|sport\w*|heritage|people-to-people)\b", re.I), "culture"),
+    (
+        re.compile(
+            r"\b(food|grain|wheat|agricultur\w*|farm\w*|livestock|fisher\w*|"
+            r"irrigation)\b",
+            re.I,
+        ),
+        "agriculture",
+    ),
+    (
+        re.compile(
+            r"\b(hydropower|electricity|energy|oil|gas|nuclear power|renewable\w*|"
+            r"solar|wind power)\b",
+            re.I,
+        ),
+        "energy",
+    ),
 ]
 _GENERIC_SECTORS: Final = frozenset({"industry", "other"})
 
@@ -53,16 +111,21 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)|began|begun|start(ed|s)|complet(ed|es)|"
         r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
         r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
-        r"handed over|sent|supplied|operat(es|ing))\b", re.I),
+        r"handed over|sent|supplied|operat(es|ing))\b",
+        re.I,
+    ),
     "signed": re.compile(r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y))\b", re.I),
     "agreed": re.compile(
         r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
-        r"announc(ed|es)|reached|affirm(ed|s)|reaffirm(ed|s)|confirm(ed|s))\b", re.I),
+        r"announc(ed|es)|reached|affirm(ed|s)|reaffirm(ed|s)|confirm(ed|s))\b",
+        re.I,
+    ),
     "intended": re.compile(
         r"\b(will|shall|plan(s|ned|ning)?|intend(s|ed)?|intention|ready|readiness|interest(ed)?|"
         r"pledg(e|ed|es)|commit(s|ted|ment)?|seek(s)?|aim(s)?|look(s|ing)? forward|"
         r"would like|expect(s|ed)?|hope(s)?|going to|prepared to|determined|resolve[ds]?)\b",
-        re.I),
+        re.I,
+    ),
 }
 
 _AMOUNT = re.compile(
@@ -71,23 +134,110 @@ _AMOUNT = re.compile(
     r"million|thousand)?\s*(?P<cur>dollars|euros?|rubles|roubles|yuan|pounds|yen|USD|EUR|RUB|CNY)\b",
     re.I,
 )
-_SCALES: Final = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mln": 1e6,
-                  "m": 1e6, "thousand": 1e3, "k": 1e3}
-_CURRENCIES: Final = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB",
-                      "dollars": "USD", "euro": "EUR", "euros": "EUR", "rubles": "RUB",
-                      "roubles": "RUB", "yuan": "CNY", "pounds": "GBP", "yen": "JPY",
-                      "usd": "USD", "eur": "EUR", "rub": "RUB", "cny": "CNY"}
-_MONTHS: Final = ["january", "february", "march", "april", "may", "june", "july", "august",
-                  "september", "october", "november", "december"]
+_SCALES: Final = {
+    "trillion": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "million": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "thousand": 1e3,
+    "k": 1e3,
+}
+_CURRENCIES: Final = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₽": "RUB",
+    "dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "rubles": "RUB",
+    "roubles": "RUB",
+    "yuan": "CNY",
+    "pounds": "GBP",
+    "yen": "JPY",
+    "usd": "USD",
+    "eur": "EUR",
+    "rub": "RUB",
+    "cny": "CNY",
+}
+_MONTHS: Final = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _DATE = re.compile(
-    r"\b(?:(?P<day>\d{1,2})\s+)?(?P<month>" + "|".join(m.capitalize() for m in _MONTHS)
+    r"\b(?:(?P<day>\d{1,2})\s+)?(?P<month>"
+    + "|".join(m.capitalize() for m in _MONTHS)
     + r")\s+(?:(?P<day2>\d{1,2}),?\s+)?(?P<year>(19|20)\d{2})\b"
 )
 _STOPWORDS: Final = frozenset(
-    """a an the and or of in on at to for with by from into between among its their
-    this that these those as be is are was were will would should can could further
-    more new both two sides side cooperation cooperate joint jointly develop
-    development expand strengthen promote enhance continue work""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "between",
+        "among",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "should",
+        "can",
+        "could",
+        "further",
+        "more",
+        "new",
+        "both",
+        "two",
+        "sides",
+        "side",
+        "cooperation",
+        "cooperate",
+        "joint",
+        "jointly",
+        "develop",
+        "development",
+        "expand",
+        "strengthen",
+        "promote",
+        "enhance",
+        "continue",
+        "work",
+    ]
 )
 
 
@@ -122,20 +272,46 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
 
 # Sector names as they appear in lists of priority areas ("industry, energy, transport").
 _LISTED_SECTORS: Final[list[tuple[str, str]]] = [
-    ("machine engineering", "industry"), ("machine building", "industry"),
-    ("mechanical engineering", "industry"), ("industry", "industry"),
-    ("manufacturing", "industry"), ("textiles", "industry"), ("energy", "energy"),
-    ("hydropower", "energy"), ("oil and gas", "energy"), ("mining", "mining"),
-    ("transport", "transport"), ("logistics", "transport"), ("construction", "construction"),
-    ("agriculture", "agriculture"), ("agro-industry", "agriculture"), ("trade", "trade"),
-    ("investment", "finance"), ("investments", "finance"), ("banking", "finance"),
-    ("finance", "finance"), ("digital", "digital"), ("information technology", "digital"),
-    ("telecommunications", "digital"), ("science", "science"), ("innovation", "science"),
-    ("healthcare", "health"), ("health care", "health"), ("health", "health"),
-    ("pharmaceuticals", "health"), ("education", "education"), ("culture", "culture"),
-    ("tourism", "culture"), ("sport", "culture"), ("sports", "culture"),
-    ("humanitarian", "culture"), ("environment", "environment"), ("climate", "environment"),
-    ("security", "security"), ("defence", "security"), ("defense", "security"),
+    ("machine engineering", "industry"),
+    ("machine building", "industry"),
+    ("mechanical engineering", "industry"),
+    ("industry", "industry"),
+    ("manufacturing", "industry"),
+    ("textiles", "industry"),
+    ("energy", "energy"),
+    ("hydropower", "energy"),
+    ("oil and gas", "energy"),
+    ("mining", "mining"),
+    ("transport", "transport"),
+    ("logistics", "transport"),
+    ("construction", "construction"),
+    ("agriculture", "agriculture"),
+    ("agro-industry", "agriculture"),
+    ("trade", "trade"),
+    ("investment", "finance"),
+    ("investments", "finance"),
+    ("banking", "finance"),
+    ("finance", "finance"),
+    ("digital", "digital"),
+    ("information technology", "digital"),
+    ("telecommunications", "digital"),
+    ("science", "science"),
+    ("innovation", "science"),
+    ("healthcare", "health"),
+    ("health care", "health"),
+    ("health", "health"),
+    ("pharmaceuticals", "health"),
+    ("education", "education"),
+    ("culture", "culture"),
+    ("tourism", "culture"),
+    ("sport", "culture"),
+    ("sports", "culture"),
+    ("humanitarian", "culture"),
+    ("environment", "environment"),
+    ("climate", "environment"),
+    ("security", "security"),
+    ("defence", "security"),
+    ("defense", "security"),
 ]
 _LIST_PATTERN: Final = re.compile(
     r"\b(" + "|".join(re.escape(k) for k, _ in _LISTED_SECTORS) + r")\b", re.I
@@ -227,7 +403,8 @@ def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
     for item in commitments:
         twin = next(
             (
-                m for m in merged
+                m
+                for m in merged
                 if m.sector == item.sector
                 and action_similarity(m.action, item.action) >= MERGE_SIMILARITY
             ),
@@ -237,9 +414,7 @@ def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
             merged.append(item.model_copy(deep=True))
             continue
         spans = {(e.start, e.end) for e in twin.evidence}
-        twin.evidence.extend(
-            e for e in item.evidence if (e.start, e.end) not in spans
-        )
+        twin.evidence.extend(e for e in item.evidence if (e.start, e.end) not in spans)
         keys = {p.key for p in twin.parties}
         twin.parties.extend(p for p in item.parties if p.key not in keys)
         if status_rank(item.status) > status_rank(twin.status):
@@ -251,7 +426,7 @@ def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
 
 
 def sort_evidence(evidence: list[Evidence]) -> list[Evidence]:
-    return sorted(evidence, key=lambda e: (e.start if e.start is not None else 1 << 62))
+    return sorted(evidence, key=lambda e: e.start if e.start is not None else 1 << 62)
 
 
 __all__ = [

@@ -44,8 +44,9 @@ _GOVERNMENT_BODY = re.compile(
     r"coast guard|embassy|cabinet|office of the president|presidential administration)\b",
     re.IGNORECASE,
 )
-_SIDE = re.compile(r"^(the\s+)?(?P<adj>[\w\s-]+?)\s+(side|delegation|government|leadership)$",
-                   re.IGNORECASE)
+_SIDE = re.compile(
+    r"^(the\s+)?(?P<adj>[\w\s-]+?)\s+(side|delegation|government|leadership)$", re.IGNORECASE
+)
 
 
 @dataclass
@@ -59,7 +60,9 @@ def _party_from_place(place: Place, written: str | None = None) -> Party:
         return Party(name=place.name, type=PartyType.COUNTRY, country=place.code, code=place.code)
     if place.kind == "region":
         return Party(
-            name=written or place.name, type=PartyType.REGION, country=place.country,
+            name=written or place.name,
+            type=PartyType.REGION,
+            country=place.country,
             code=place.code,
         )
     return Party(name=place.name, type=PartyType.ORGANIZATION, country=None, code=None)
@@ -172,7 +175,7 @@ class PartyResolver:
         return re.search(pattern, self.article, re.IGNORECASE) is not None
 
     def _titled_place(self, before: str) -> Party | None:
-        """"Head of Tatarstan, Rustam" -> Tatarstan: the last "of X" before a name."""
+        """ "Head of Tatarstan, Rustam" -> Tatarstan: the last "of X" before a name."""
         found = _TITLE_OF.findall(before)
         if not found or not _TITLES.search(before):
             return None
@@ -191,8 +194,10 @@ class PartyResolver:
             place = self.gaz._country_place(inside)  # a code, not a name
             return _party_from_place(place) if self._code_in_article(place.code) else None
         own = self._titled_place(name)  # "Head of Tatarstan": the place in the title itself
-        if own is not None and own.code is not None and self._name_or_code_present(
-            own.name, own.code
+        if (
+            own is not None
+            and own.code is not None
+            and self._name_or_code_present(own.name, own.code)
         ):
             return own
         surname = _TITLES.sub(" ", name).split()

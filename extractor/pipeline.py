@@ -18,8 +18,8 @@ from extractor.grounding import locate
 from extractor.normalize import (
     calibrate_status,
     find_amount,
-    listed_sectors,
     find_date,
+    listed_sectors,
     merge_duplicates,
     normalize_sector,
     refine_sector,
@@ -44,11 +44,22 @@ from extractor.sentences import enclosing_sentence, sentence_spans
 
 MAX_ACTION_WORDS = 25
 _STATUS_SYNONYMS = {
-    "discuss": "discussed", "proposed": "discussed", "priority": "discussed",
-    "intend": "intended", "planned": "intended", "pledged": "intended", "plan": "intended",
-    "agree": "agreed", "agreement": "agreed", "decided": "agreed",
-    "sign": "signed", "concluded": "signed", "implement": "implemented",
-    "completed": "implemented", "launched": "implemented", "ongoing": "implemented",
+    "discuss": "discussed",
+    "proposed": "discussed",
+    "priority": "discussed",
+    "intend": "intended",
+    "planned": "intended",
+    "pledged": "intended",
+    "plan": "intended",
+    "agree": "agreed",
+    "agreement": "agreed",
+    "decided": "agreed",
+    "sign": "signed",
+    "concluded": "signed",
+    "implement": "implemented",
+    "completed": "implemented",
+    "launched": "implemented",
+    "ongoing": "implemented",
 }
 
 
@@ -100,9 +111,7 @@ def pre_normalize(item: Any) -> Any:
     if isinstance(parties, str):
         fixed["parties"] = [parties]
     elif isinstance(parties, list):
-        fixed["parties"] = [
-            p.get("name", "") if isinstance(p, dict) else p for p in parties
-        ]
+        fixed["parties"] = [p.get("name", "") if isinstance(p, dict) else p for p in parties]
     if "quote" not in fixed and isinstance(fixed.get("evidence"), (str, list)):
         evidence = fixed.pop("evidence")
         first = evidence[0] if isinstance(evidence, list) and evidence else evidence
@@ -358,9 +367,7 @@ class Extractor:
             sector = refine_sector(sector, item.subsector, item.action, sentence)
         status = str(item.status)
         if self.config.calibrate_status:
-            status = calibrate_status(
-                status, sentence, raise_discussed=self.config.raise_discussed
-            )
+            status = calibrate_status(status, sentence, raise_discussed=self.config.raise_discussed)
         words = item.action.split()
         action = " ".join(words[:MAX_ACTION_WORDS])
         return Commitment(

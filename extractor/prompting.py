@@ -58,10 +58,8 @@ class PromptSet:
         )
         try:
             return env.from_string(self.sources[name]).render(**context).strip()
-        except jinja2.TemplateError as exc:
+        except jinja2.TemplateError as exc:  # includes the sandbox's SecurityError
             raise TemplateError(f"prompt template {name} failed to render: {exc}") from exc
-        except jinja2.sandbox.SecurityError as exc:  # pragma: no cover - subclass above
-            raise TemplateError(f"prompt template {name} is not allowed: {exc}") from exc
 
     def system(self) -> str:
         answer = json.loads(self.sources["example_answer.json"])

@@ -50,7 +50,9 @@ def run_job(
                 f"\r{summary.done} articles, {summary.failed} failed, "
                 f"{summary.commitments} commitments, "
                 f"{summary.prompt_tokens + summary.completion_tokens} tokens",
-                end="", file=sys.stderr, flush=True,
+                end="",
+                file=sys.stderr,
+                flush=True,
             )
     summary.seconds = round(time.monotonic() - started, 2)
     if progress:

@@ -10,9 +10,51 @@ import re
 
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof st no vs etc jr sr gen col lt sgt gov sen rep pres
-    inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u
-    a.m p.m i.e e.g""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "pres",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "a.m",
+        "p.m",
+        "i.e",
+        "e.g",
+    ]
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n\s*\n|\n(?=\s*[-•*]\s)|\n")
 

@@ -32,10 +32,8 @@ SECTORS: Final[dict[str, str]] = {
     "training, language teaching",
     "culture": "culture, arts, tourism, sport, youth, media, heritage, humanitarian ties "
     "in the diplomatic sense of people-to-people links",
-    "environment": "climate, ecology, water-resource management, glaciers, "
-    "disaster-risk reduction",
-    "security": "defence, military, police, counter-terrorism, border security, "
-    "drug trafficking",
+    "environment": "climate, ecology, water-resource management, glaciers, disaster-risk reduction",
+    "security": "defence, military, police, counter-terrorism, border security, drug trafficking",
     "governance": "diplomatic, legal, consular, migration and labour migration, justice, "
     "public administration, inter-parliamentary ties",
     "aid": "humanitarian and development assistance, disaster relief, grants",
@@ -45,22 +43,21 @@ SECTORS: Final[dict[str, str]] = {
 STATUSES: Final[dict[str, str]] = {
     "discussed": "the parties talked about it, explored it, named it a priority or a "
     "promising area, or one side proposed it",
-    "intended": "a party or the parties stated an intention, plan, interest, readiness "
-    "or pledge",
+    "intended": "a party or the parties stated an intention, plan, interest, readiness or pledge",
     "agreed": "the parties agreed or decided, with no signed document mentioned",
     "signed": "a formal document was signed or concluded",
     "implemented": "the action is under way or done",
 }
 
 STATUS_CUES: Final[dict[str, str]] = {
-    "discussed": "discussed, highlighted, identified as promising, called for, "
-    "noted the potential",
+    "discussed": "discussed, highlighted, identified as promising, called for, noted the potential",
     "intended": "will, plans to, intends, expressed interest, emphasized mutual interest "
     "in, pledged",
     "agreed": "agreed, decided, reached an agreement, approved",
     "signed": "signed a memorandum, concluded an agreement, a roadmap was signed",
     "implemented": "launched, opened, delivered, began construction, disbursed",
 }
+
 
 class Sector(StrEnum):
     """SPEC section 3 keys."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -10,6 +11,15 @@ import pytest
 from extractor.errors import TemplateError
 from extractor.prompting import TEMPLATE_FILES, PromptSet
 from extractor.schemas.taxonomy import SECTORS, STATUSES
+
+
+def _user(prompts: PromptSet, text: str, *, title: str = "t", part_number: int = 1,
+          part_count: int = 1, opening: str = "Opening words.") -> str:
+    """``PromptSet.user`` with the context it asks for (its keyword set is still growing)."""
+    context = {"title": title, "part_number": part_number, "part_count": part_count,
+               "opening": opening}
+    accepted = inspect.signature(prompts.user).parameters
+    return prompts.user(text, **{k: v for k, v in context.items() if k in accepted})
 
 
 def _copy_prompts(prompts: PromptSet, folder: Path, **overrides: str) -> Path:
@@ -22,8 +32,7 @@ def _copy_prompts(prompts: PromptSet, folder: Path, **overrides: str) -> Path:
 def test_rendering_is_deterministic(prompts: PromptSet, example_text: str) -> None:
     again = PromptSet.load()
     assert prompts.system() == again.system() == prompts.system()
-    args = {"title": "t", "part_number": 1, "part_count": 1}
-    assert prompts.user(example_text, **args) == again.user(example_text, **args)
+    assert _user(prompts, example_text) == _user(again, example_text)
     assert prompts.version == again.version
     assert len(prompts.version) == 12
 
@@ -39,7 +48,7 @@ def test_system_prompt_lists_every_sector_and_status(prompts: PromptSet) -> None
 def test_article_is_last_in_the_user_message(
     prompts: PromptSet, example_text: str, part_count: int
 ) -> None:
-    user = prompts.user(example_text, title="Seed", part_number=1, part_count=part_count)
+    user = _user(prompts, example_text, title="Seed", part_count=part_count)
     assert user.endswith(example_text.strip())
     assert user.count(example_text.strip()) == 1
     assert user.index(example_text.strip()) > 0  # something (the header) comes before it
@@ -47,9 +56,9 @@ def test_article_is_last_in_the_user_message(
 
 def test_article_text_is_not_a_template(prompts: PromptSet) -> None:
     hostile = "Ignore this {{ 7 * 7 }} and {% for x in y %}{{ x }}{% endfor %} please."
-    user = prompts.user(hostile, title="{{ boom }}", part_number=1, part_count=2)
+    user = _user(prompts, hostile, title="{{ boom }}", opening="{{ 6 * 7 }}", part_count=2)
     assert user.endswith(hostile)
-    assert "49" not in user
+    assert "49" not in user and "42" not in user
 
 
 def test_reask_lists_the_errors(prompts: PromptSet) -> None:
@@ -79,7 +88,7 @@ def test_version_changes_when_a_template_changes(prompts: PromptSet, tmp_path: P
 def test_user_folder_overrides_only_the_files_it_has(prompts: PromptSet, tmp_path: Path) -> None:
     (tmp_path / "user.j2").write_text("ARTICLE FOLLOWS\n{{ text }}", encoding="utf-8")
     custom = PromptSet.load(tmp_path)
-    assert custom.user("Body.", title="", part_number=1, part_count=1) == "ARTICLE FOLLOWS\nBody."
+    assert _user(custom, "Body.") == "ARTICLE FOLLOWS\nBody."
     assert custom.system() == prompts.system()
 
 
@@ -99,7 +108,7 @@ def test_template_reaching_for_python_internals_fails(
 ) -> None:
     hostile = PromptSet.load(_copy_prompts(prompts, tmp_path, **{"user.j2": template}))
     with pytest.raises(TemplateError, match=r"user\.j2"):
-        hostile.user("text", title="t", part_number=1, part_count=1)
+        _user(hostile, "text")
 
 
 def test_undefined_variable_fails(prompts: PromptSet, tmp_path: Path) -> None:
