@@ -32,7 +32,8 @@ def fold(name: str) -> str:
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.replace("’", "'").lower()
     plain = re.sub(r"^the\s+", "", plain.strip())
-    return re.sub(r"[^a-z0-9']+", " ", plain).strip()
+    # Letters of any script stay: a Cyrillic or Arabic name must not fold to nothing.
+    return re.sub(r"[^\w']+|_", " ", plain).strip()
 
 
 @dataclass(frozen=True)

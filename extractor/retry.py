@@ -3,6 +3,7 @@ honouring the server's Retry-After, bounded in attempts and in total time."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -13,7 +14,6 @@ from tenacity import (
     retry_if_exception_type,
     stop_after_attempt,
     stop_after_delay,
-    wait_exponential_jitter,
 )
 
 from extractor.errors import TransientBackendError
@@ -30,14 +30,18 @@ class RetryPolicy:
 
 
 def _wait(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
-    backoff = wait_exponential_jitter(initial=policy.initial, max=policy.maximum)
-
     def wait(state: RetryCallState) -> float:
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
         if isinstance(error, TransientBackendError) and error.retry_after is not None:
             return min(error.retry_after, policy.maximum)
-        return float(backoff(state))
+        # Exponential backoff with jitter, written out: tenacity's wait_exponential_jitter
+        # renamed ``initial`` to ``multiplier`` (9.x warns, 8.x lacks the new name).
+        try:
+            delay = policy.initial * 2.0 ** (state.attempt_number - 1)
+        except OverflowError:
+            delay = policy.maximum
+        return min(delay + random.uniform(0, min(1.0, policy.initial)), policy.maximum)
 
     return wait
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,7 +40,7 @@ def test_sentences_split_on_lines_and_trim_whitespace() -> None:
 def test_sentences_cover_the_text_in_order(example_text: str) -> None:
     spans = sentence_spans(example_text)
     assert spans
-    for (s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
+    for (s1, e1), (s2, _e2) in itertools.pairwise(spans):
         assert s1 < e1 <= s2
     covered = "".join(example_text[s:e] for s, e in spans)
     non_space = "".join(example_text.split())
@@ -83,7 +85,7 @@ def test_chunks_respect_size_boundaries_overlap_and_offsets(
         assert chunk.text == example_text[chunk.start : chunk.end]  # article-relative
         assert len(chunk.text) <= max_chars
         assert chunk.start in starts and chunk.end in ends  # whole sentences only
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert before.start < after.start
         assert after.end > before.end  # something new in every chunk
         if after.start >= before.end:
@@ -94,7 +96,7 @@ def test_chunks_respect_size_boundaries_overlap_and_offsets(
             assert first_new_end - last > max_chars
         else:
             assert after.start in starts
-    assert any(a.start < b.end for b, a in zip(chunks, chunks[1:], strict=False))
+    assert any(a.start < b.end for b, a in itertools.pairwise(chunks))
     # Every sentence is inside some chunk.
     for s, e in spans:
         assert any(c.start <= s and e <= c.end for c in chunks)
@@ -102,7 +104,7 @@ def test_chunks_respect_size_boundaries_overlap_and_offsets(
 
 def test_no_overlap_when_asked(example_text: str) -> None:
     chunks = chunk_article(example_text, max_chars=500, overlap_sentences=0)
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.start >= before.end
 
 
@@ -123,7 +125,7 @@ def test_no_chunk_is_only_overlap() -> None:
     one (a wasted model call)."""
     text = "Aa aa. Bb bb. Cc cc. " + "D" * 40 + ". " + "E" * 40 + ". Ff ff."
     chunks = chunk_article(text, max_chars=70)
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.end > before.end
     assert [c.text for c in chunks] == [text[:62], text[63:]]
 
@@ -149,5 +151,5 @@ def test_property_chunks_cover_and_fit(sentences: list[str], max_chars: int, ove
         assert len(c.text) <= max(max_chars, len(text) if len(chunks) == 1 else 0)
         covered.update(range(c.start, c.end))
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         assert after.end > before.end

@@ -156,7 +156,7 @@ def test_missing_path_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_stdin_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = io.TextIOWrapper(io.BytesIO("From stdin. Agreed.".encode()), encoding="utf-8")
+    fake = io.TextIOWrapper(io.BytesIO(b"From stdin. Agreed."), encoding="utf-8")
     monkeypatch.setattr("sys.stdin", fake)
     [article] = list(iter_articles(["-"]))
     assert (article.id, article.text, article.error) == ("stdin", "From stdin. Agreed.", None)

@@ -47,7 +47,7 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
     [
         ("industry", "pharmaceutical", "jointly produce medical products", "health"),
         ("industry", None, "build a pharmaceutical plant", "health"),
-        ("trade", None, "export wheat and grain", "agriculture"),
+        ("other", None, "export wheat and grain", "agriculture"),
         ("other", "scholarships", "increase the number of scholarships", "education"),
         ("industry", None, "build a hydropower plant", "energy"),
         ("industry", "textiles", "establish textile production facilities", "industry"),

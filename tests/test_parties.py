@@ -145,3 +145,15 @@ def test_resolve_deduplicates_by_key_and_reports_dropped(
 def test_fold_is_case_accent_and_article_insensitive() -> None:
     assert fold("The Côte d’Ivoire") == fold("cote d'ivoire")
     assert fold("  U.S.  ") == "u s"
+
+
+def test_non_latin_names_are_kept_when_the_article_has_them(gazetteer: Gazetteer) -> None:
+    """A Cyrillic name must not fold to an empty key (which made every party of a
+    non-Latin article look absent, and dropped all its commitments)."""
+    article = "Таджикистан и Узбекистан договорились построить мост."
+    assert fold("Таджикистан") == "таджикистан"
+    report = PartyResolver(gazetteer, article).resolve(["Таджикистан", "Узбекистан", "Норландия"])
+    assert [(p.name, p.key) for p in report.kept] == [
+        ("Таджикистан", "таджикистан"), ("Узбекистан", "узбекистан"),
+    ]
+    assert report.dropped == ["Норландия"]

@@ -46,13 +46,13 @@ def test_good_answer(make_extractor: MakeExtractor, example_text: str,
     line = extractor.extract(Article(SEED, example_text))
     assert line.error is None
     assert line.id == SEED
-    assert [c.sector for c in line.commitments] == ["energy", "industry", "health", "education"]
+    assert [c.sector for c in line.commitments] == ["industry", "health", "education", "trade"]
     _check_grounded(line, example_text)
     for item in line.commitments:
         assert _keys(item) == {"TJ", "RU-TA"}
         assert len(item.evidence) == 1
     # Evidence is widened to the whole sentence holding the model's quote.
-    textile = line.commitments[1]
+    textile = line.commitments[0]
     assert textile.evidence[0].quote == (
         "In this context, both sides emphasized their mutual interest in strengthening "
         "cooperation to establish textile production facilities."
@@ -162,7 +162,7 @@ def test_all_attempts_malformed_is_an_answer_error(make_extractor: MakeExtractor
 def test_truncated_answer_keeps_complete_items(make_extractor: MakeExtractor, example_text: str,
                                                good_answer: dict[str, Any]) -> None:
     full = json.dumps(good_answer)
-    cut = full[: full.index('"sector": "education"') + 30]  # inside the fourth item
+    cut = full[: full.index('"sector": "trade"') + 30]  # inside the fourth item
     extractor, backend = make_extractor(
         [Completion(text=cut, finish_reason="length", prompt_tokens=50, completion_tokens=2048)]
     )
@@ -170,7 +170,7 @@ def test_truncated_answer_keeps_complete_items(make_extractor: MakeExtractor, ex
     assert line.error is None
     assert line.meta["truncated"] is True
     assert line.meta["attempts"] == 1
-    assert [c.sector for c in line.commitments] == ["energy", "industry", "health"]
+    assert [c.sector for c in line.commitments] == ["industry", "health", "education"]
     _check_grounded(line, example_text)
     assert len(backend.history) == 1
 
@@ -271,9 +271,10 @@ def test_duplicates_are_merged(make_extractor: MakeExtractor, example_text: str)
 def test_parties_not_in_article_are_dropped(make_extractor: MakeExtractor,
                                             example_text: str) -> None:
     answer = {"commitments": [
-        _item("energy", "focusing on key areas", parties=["Tajikistan", "Norland"]),
-        _item("agriculture", "focusing on key areas", parties=["Norland", "Kestria"],
-              action="build a grain terminal"),
+        _item("health", "The sides also discussed the potential", parties=["Tajikistan", "Norland"],
+              action="jointly produce medical products"),
+        _item("agriculture", "The sides also discussed the potential",
+              parties=["Norland", "Kestria"], action="build a grain terminal"),
     ]}
     extractor, _ = make_extractor([answer])
     line = extractor.extract(Article(SEED, example_text))
@@ -308,7 +309,7 @@ def test_long_article_is_chunked_with_article_offsets(make_extractor: MakeExtrac
 def test_model_quote_with_curly_quotes_is_normalized(make_extractor: MakeExtractor,
                                                      example_text: str) -> None:
     quote = "MENAFN provides the information \"as is\" without warranty"
-    answer = {"commitments": [_item("other", quote, parties=["Tajikistan"])]}
+    answer = {"commitments": [_item("governance", quote, parties=["Tajikistan"])]}
     extractor, _ = make_extractor([answer])
     line = extractor.extract(Article(SEED, example_text))
     [item] = line.commitments
@@ -334,7 +335,8 @@ def test_validate_answer_keeps_good_items_and_reports_bad_ones() -> None:
     assert len(items) == 1
     assert any(e.startswith("commitments[1].") for e in errors)
     assert any(e.startswith("commitments[2]") for e in errors)
-    assert validate_answer({"items": []}) == ([], ['the answer must be an object {"commitments": [...]}'])
+    shape = 'the answer must be an object {"commitments": [...]}'
+    assert validate_answer({"items": []}) == ([], [shape])
 
 
 def test_runner_gives_every_article_exactly_one_line(make_extractor: MakeExtractor,
@@ -368,4 +370,27 @@ def test_table_format_renders(make_extractor: MakeExtractor, example_text: str,
     LineWriter(out, "table").write(extractor.extract(Article(SEED, example_text)))
     table = out.getvalue()
     assert "Article seed: 4 commitments" in table
-    assert "RU-TA" in table and "textile production facilities" in table
+    assert "Tajikistan (TJ)" in table and "textile production facilities" in table
+    assert "[855:988 exact]" in table
+
+
+def test_sector_list_becomes_one_commitment_per_sector(make_extractor: MakeExtractor,
+                                                       example_text: str) -> None:
+    """SPEC sections 1 and 7: "industry, energy, machine engineering, transport,
+    construction, and agriculture" is six commitments, status discussed."""
+    answer = {"commitments": [_item("other", "focusing on key areas such as industry",
+                                    action="cooperate in priority areas")]}
+    extractor, _ = make_extractor([answer])
+    line = extractor.extract(Article(SEED, example_text))
+    assert sorted((c.sector, c.action) for c in line.commitments) == sorted([
+        ("industry", "cooperate in industry"),
+        ("energy", "cooperate in energy"),
+        ("industry", "cooperate in machine engineering"),
+        ("transport", "cooperate in transport"),
+        ("construction", "cooperate in construction"),
+        ("agriculture", "cooperate in agriculture"),
+    ])
+    for item in line.commitments:
+        assert item.status == "discussed"
+        assert _keys(item) == {"TJ", "RU-TA"}
+    _check_grounded(line, example_text)

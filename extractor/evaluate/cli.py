@@ -1,10 +1,27 @@
-"""``extractor eval`` (placeholder until the scorer lands)."""
+"""``extractor eval``: score a run against gold, extract-then-score, or compare two runs.
+
+    extractor eval --gold eval/gold/dev.jsonl --pred out.jsonl [--json] [--html r.html]
+    extractor eval --gold eval/gold/dev.jsonl --backend openai --model M [--out out.jsonl]
+    extractor eval --gold eval/gold/dev.jsonl --compare runA.jsonl runB.jsonl
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+from extractor.errors import ConfigError
+from extractor.evaluate.bootstrap import RESAMPLES
+from extractor.evaluate.loading import Predictions, load_gold, load_predictions
+from extractor.evaluate.party_keys import PartyKeys
+from extractor.evaluate.report import compare_dict, render_compare, render_text, to_dict
+from extractor.evaluate.scoring import RunScore, score_run
+from extractor.schemas.records import GoldArticle, OutputLine
 
 
 def add_eval_parser(
@@ -12,8 +29,114 @@ def add_eval_parser(
     add_backend: Callable[[argparse.ArgumentParser], None],
     add_pipeline: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    return None
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "eval",
+        help="score extractions against gold annotations (SPEC section 6)",
+        description="Score a run against gold. Give --pred FILE to score a finished run, "
+        "--compare A B to put two runs side by side, or --backend NAME to extract the "
+        "gold texts first and score the result.",
+    )
+    parser.add_argument("--gold", type=Path, required=True, help="gold JSONL (GoldArticle lines)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--pred", type=Path, help="predictions JSONL (extractor extract output)")
+    mode.add_argument("--compare", type=Path, nargs=2, metavar=("RUN_A", "RUN_B"),
+                      help="two prediction files to compare on the same gold")
+    parser.add_argument("--out", type=Path,
+                        help="with --backend: write the extracted predictions here")
+    parser.add_argument("--json", action="store_true", help="print a JSON report instead")
+    parser.add_argument("--html", type=Path, help="also write a self-contained HTML error report")
+    parser.add_argument("--summary", action="store_true",
+                        help="tables only, without the per-article error listing")
+    parser.add_argument("--resamples", type=int, default=RESAMPLES,
+                        help=f"bootstrap resamples for the 95%% intervals (default {RESAMPLES})")
+    parser.add_argument("--quiet", action="store_true", help="no extraction progress on stderr")
+    add_backend(parser)
+    add_pipeline(parser)
+    # No default backend here: extraction happens only when --backend is asked for.
+    parser.set_defaults(backend=None)
+
+
+def _check(args: argparse.Namespace) -> None:
+    """Usage errors that argparse cannot express, each with the fix."""
+    extracting = args.backend is not None
+    if extracting and (args.pred or args.compare):
+        raise ConfigError("give either --pred/--compare (score existing runs) or --backend "
+                          "(extract the gold texts now), not both")
+    if not extracting and not (args.pred or args.compare):
+        raise ConfigError("nothing to score: give --pred FILE, --compare RUN_A RUN_B, or "
+                          "--backend embedded|openai|replay to extract the gold texts first")
+    if args.out is not None and not extracting:
+        raise ConfigError("--out is where --backend extraction writes its predictions; "
+                          "without --backend leave it out")
+    if args.compare and args.html is not None:
+        raise ConfigError("--html reports one run; score each run with --pred for its report")
+    if args.resamples < 0:
+        raise ConfigError("--resamples must be 0 (no intervals) or more")
+    if extracting and args.max_attempts < 1:
+        raise ConfigError("--max-attempts must be at least 1")
+
+
+def _extract(args: argparse.Namespace, gold: Sequence[GoldArticle]) -> Predictions:
+    """Run the extraction pipeline over the gold texts, as ``extractor extract`` would."""
+    from extractor.articles import Article
+    from extractor.cli import make_backend, make_extractor
+    from extractor.output import LineWriter
+    from extractor.pipeline import Extractor
+    from extractor.runner import run_job
+
+    articles = [Article(g.id, g.text, title=g.title) for g in gold]
+    backend = make_backend(args)
+    try:
+        extractor = make_extractor(args, backend)
+        if not isinstance(extractor, Extractor):  # pragma: no cover - wiring bug
+            raise ConfigError("internal error: make_extractor returned no Extractor")
+        if args.out is not None:
+            with args.out.open("w", encoding="utf-8") as stream:
+                run_job(articles, extractor, LineWriter(stream), progress=not args.quiet)
+            return load_predictions(args.out)
+        buffer = io.StringIO()
+        run_job(articles, extractor, LineWriter(buffer), progress=not args.quiet)
+    finally:
+        backend.close()
+    lines = [OutputLine.model_validate_json(t) for t in buffer.getvalue().splitlines() if t]
+    return Predictions(Path(f"<{args.backend} run>"), {line.id: line for line in lines})
+
+
+def _score(
+    gold: Sequence[GoldArticle], gold_path: Path, predictions: Predictions,
+    keys: PartyKeys, resamples: int,
+) -> RunScore:
+    return score_run(
+        gold, predictions.lines, gold_path=str(gold_path), pred_path=str(predictions.path),
+        keys=keys, resamples=resamples,
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    return 2
+    _check(args)
+    gold = load_gold(args.gold)
+    keys = PartyKeys()
+    if args.compare:
+        runs = [load_predictions(path) for path in args.compare]
+        a, b = (_score(gold, args.gold, run, keys, args.resamples) for run in runs)
+        if args.json:
+            print(json.dumps({**compare_dict(a, b), "runs": [to_dict(a), to_dict(b)]},
+                             indent=2, ensure_ascii=False))
+        else:
+            print(render_compare(a, b))
+        return 0
+    predictions = _extract(args, gold) if args.backend else load_predictions(args.pred)
+    score = _score(gold, args.gold, predictions, keys, args.resamples)
+    if args.json:
+        print(json.dumps(to_dict(score), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(score, details=not args.summary))
+    if args.html is not None:
+        from extractor.evaluate.html_report import render_html
+
+        try:
+            args.html.write_text(render_html(score), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write --html {args.html}: {exc}") from exc
+        print(f"extractor: HTML report written to {args.html}", file=sys.stderr)
+    return 0

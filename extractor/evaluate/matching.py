@@ -86,9 +86,8 @@ def match(pred: Sequence[Commitment], gold: Sequence[Commitment], text: str) -> 
                 scores[i, j] = Pair(i, j, *found)
                 weights[i, j] = bonus + sum(found)
     rows, cols = linear_sum_assignment(weights, maximize=True)
-    pairs = tuple(
-        scores[int(i), int(j)] for i, j in zip(rows, cols, strict=True) if (int(i), int(j)) in scores
-    )
+    chosen = ((int(i), int(j)) for i, j in zip(rows, cols, strict=True))
+    pairs = tuple(scores[ij] for ij in chosen if ij in scores)
     used_pred = {p.pred for p in pairs}
     used_gold = {p.gold for p in pairs}
     return Matching(

@@ -11,7 +11,12 @@ from extractor.evaluate.bootstrap import RESAMPLES, SEED, Interval, intervals
 from extractor.evaluate.matching import Pair, locate, match
 from extractor.evaluate.metrics import PRF, Counts, Headline, total
 from extractor.evaluate.party_keys import PartyKeys
-from extractor.evaluate.similarity import Span
+from extractor.evaluate.similarity import (
+    ACTION_THRESHOLD,
+    QUOTE_OVERLAP_THRESHOLD,
+    SIMILARITY_NAME,
+    Span,
+)
 from extractor.schemas.records import Commitment, GoldArticle, OutputLine
 from extractor.schemas.taxonomy import STATUS_ORDER
 
@@ -188,12 +193,6 @@ def score_run(
     seed: int = SEED,
 ) -> RunScore:
     """Score every gold article (in gold order) and sum the counts (SPEC section 6)."""
-    from extractor.evaluate.similarity import (
-        ACTION_THRESHOLD,
-        QUOTE_OVERLAP_THRESHOLD,
-        SIMILARITY_NAME,
-    )
-
     keys = keys or PartyKeys()
     results = tuple(score_article(g, predictions.get(g.id), keys) for g in gold)
     gold_ids = {g.id for g in gold}

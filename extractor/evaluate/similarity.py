@@ -24,8 +24,8 @@ SIMILARITY_NAME: Final = "content-words"
 _WORD: Final = re.compile(r"[a-z0-9]+")
 # Function words, and verbs every commitment uses ("cooperate", "develop"), which
 # would make any two actions look alike.
-_STOPWORDS: Final = frozenset(
-    """a about above after again all also an and any are as at be been between both
+_STOPWORD_TEXT: Final = """
+    a about above after again all also an and any are as at be been between both
     but by can could do does each for from further has have here how in into is it its
     more most of on or other our out over own same should so some such than that the
     their them then there these they this those through to too under until up upon very
@@ -35,8 +35,8 @@ _STOPWORDS: Final = frozenset(
     develop development expand expansion strengthen strengthening enhance enhancing
     promote promoting continue continuing further work working area areas field fields
     sphere spheres sector sectors relation relations tie ties
-    """.split()
-)
+    """
+_STOPWORDS: Final = frozenset(_STOPWORD_TEXT.split())
 _SUFFIXES: Final = (
     "izations", "ization", "ations", "ation", "ments", "ment", "ings", "ing", "ities",
     "ity", "ions", "ion", "ies", "ied", "ial", "ed", "es", "al", "s",
