@@ -4,15 +4,16 @@ normalize. Everything except the backend call is a pure function of its inputs."
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from extractor.articles import Article
-from extractor.backends.base import Backend, CompletionRequest
+from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.chunking import Chunk, chunk_article
-from extractor.errors import AnswerError, BackendError, ExtractorError
+from extractor.errors import AnswerError, BackendError, ConfigError, ExtractorError
 from extractor.gazetteer import Gazetteer
 from extractor.grounding import locate
 from extractor.normalize import (
@@ -85,6 +86,74 @@ class ChunkResult:
     truncated: bool
     warnings: list[str]
     raw: list[str]
+
+
+@dataclass
+class AnswerCheck:
+    """What one raw answer holds: its valid items, what is wrong with it, whether cut off."""
+
+    items: list[ModelCommitment]
+    errors: list[str]
+    truncated: bool
+
+
+def check_answer(completion: Completion) -> AnswerCheck:
+    """Parse and validate one answer; pure, so a batch result is judged like a live one."""
+    cut = completion.finish_reason == "length"
+    truncated = False
+    errors: list[str] = []
+    items: list[ModelCommitment] = []
+    refusal = completion.extra.get("refusal")
+    if refusal:
+        errors.append(f"the model refused: {str(refusal)[:200]}")
+    elif not completion.text.strip():
+        errors.append("the answer was empty")
+    else:
+        try:
+            parsed = parse_answer(completion.text)
+            items, errors = validate_answer(parsed.data)
+            if parsed.salvaged or cut:
+                truncated = True
+                if not items:
+                    errors.append("the answer was cut off at the token limit")
+        except ParseError as exc:
+            errors.append(str(exc))
+            if cut:
+                truncated = True
+                errors.append("the answer was cut off at the token limit")
+    return AnswerCheck(items, errors, truncated)
+
+
+def settle(
+    best: list[ModelCommitment],
+    errors: list[str],
+    attempts: int,
+    usage: Usage,
+    truncated: bool,
+    raw: list[str],
+) -> ChunkResult:
+    """A passage's result when no re-ask is left: its valid items, else AnswerError."""
+    if not errors:
+        return ChunkResult(best, attempts, usage, truncated, [], raw)
+    if best:
+        warnings = [f"kept {len(best)} valid items; dropped invalid: {e}" for e in errors[:5]]
+        return ChunkResult(best, attempts, usage, truncated, warnings, raw)
+    raise AnswerError(
+        f"no valid answer after {attempts} attempts: {'; '.join(errors[:3])}",
+        last_output=raw[-1] if raw else "",
+        attempts=attempts,
+        usage=usage.model_dump(),
+        errors=errors,
+    )
+
+
+def answer_result(completion: Completion) -> ChunkResult:
+    """A single final answer (a batch cannot re-ask) judged as the last attempt would be."""
+    check = check_answer(completion)
+    usage = Usage(
+        prompt_tokens=completion.prompt_tokens, completion_tokens=completion.completion_tokens
+    )
+    return settle(check.items, check.errors, 1, usage, check.truncated, [completion.text])
 
 
 def _error_text(error: Any) -> str:
@@ -163,6 +232,43 @@ class Extractor:
         }
 
     def extract(self, article: Article) -> OutputLine:
+        return self._line(article, lambda: self._extract(article))
+
+    def from_answers(
+        self, article: Article, answers: Sequence[Completion | ExtractorError]
+    ) -> OutputLine:
+        """The line for answers got elsewhere (a batch job), one per passage in order."""
+
+        def assemble() -> tuple[list[Commitment], dict[str, Any]]:
+            chunks = self.passages(article)
+            if len(answers) != len(chunks):
+                raise ConfigError(
+                    f"{len(answers)} answers for {len(chunks)} passages: the requests were "
+                    "made with another --chunk-chars or another version of the article"
+                )
+            results: list[tuple[Chunk, ChunkResult]] = []
+            for chunk, answer in zip(chunks, answers, strict=True):
+                if isinstance(answer, ExtractorError):
+                    raise answer
+                results.append((chunk, answer_result(answer)))
+            return self._assemble(article, results)
+
+        return self._line(article, assemble)
+
+    def passages(self, article: Article) -> list[Chunk]:
+        return chunk_article(article.text, self.config.chunk_chars)
+
+    def first_requests(self, article: Article) -> list[CompletionRequest]:
+        """Each passage's first request exactly as ``extract`` sends it (what a batch submits)."""
+        chunks = self.passages(article)
+        return [
+            self._request(self._messages(article, chunk, number, len(chunks)))
+            for number, chunk in enumerate(chunks, start=1)
+        ]
+
+    def _line(
+        self, article: Article, work: Callable[[], tuple[list[Commitment], dict[str, Any]]]
+    ) -> OutputLine:
         started = time.monotonic()
         meta: dict[str, Any] = self.base_meta()
         meta.update(attempts=0, usage=Usage().model_dump(), cached=False)
@@ -173,7 +279,7 @@ class Extractor:
                 id=article.id, meta=meta, error=ArticleError(type=kind, message=message)
             )
         try:
-            commitments, details = self._extract(article)
+            commitments, details = work()
         except AnswerError as exc:
             meta.update(attempts=exc.attempts, usage=exc.usage)
             meta["seconds"] = round(time.monotonic() - started, 3)
@@ -194,14 +300,23 @@ class Extractor:
         return OutputLine(id=article.id, commitments=commitments, meta=meta)
 
     def _extract(self, article: Article) -> tuple[list[Commitment], dict[str, Any]]:
-        chunks = chunk_article(article.text, self.config.chunk_chars)
+        chunks = self.passages(article)
+        results = [
+            (chunk, self._ask(article, chunk, number, len(chunks)))
+            for number, chunk in enumerate(chunks, start=1)
+        ]
+        return self._assemble(article, results)
+
+    def _assemble(
+        self, article: Article, results: list[tuple[Chunk, ChunkResult]]
+    ) -> tuple[list[Commitment], dict[str, Any]]:
+        """Passage results -> grounded, normalized records and the meta details."""
         usage = Usage()
         attempts = 0
         truncated = False
         warnings: list[str] = []
         found: list[tuple[ModelCommitment, Chunk]] = []
-        for number, chunk in enumerate(chunks, start=1):
-            result = self._ask(article, chunk, number, len(chunks))
+        for chunk, result in results:
             usage = usage + result.usage
             attempts += result.attempts
             truncated = truncated or result.truncated
@@ -211,7 +326,7 @@ class Extractor:
         details: dict[str, Any] = {
             "attempts": attempts,
             "usage": usage.model_dump(),
-            "chunks": len(chunks),
+            "chunks": len(results),
             "truncated": truncated,
             **stats,
         }
@@ -219,8 +334,10 @@ class Extractor:
             details["warnings"] = warnings[:20]
         return commitments, details
 
-    def _ask(self, article: Article, chunk: Chunk, number: int, count: int) -> ChunkResult:
-        messages = [
+    def _messages(
+        self, article: Article, chunk: Chunk, number: int, count: int
+    ) -> list[dict[str, str]]:
+        return [
             {"role": "system", "content": self.system},
             {
                 "role": "user",
@@ -233,17 +350,23 @@ class Extractor:
                 ),
             },
         ]
+
+    def _request(self, messages: list[dict[str, str]]) -> CompletionRequest:
+        return CompletionRequest(
+            messages=[dict(m) for m in messages],
+            json_schema=self.schema,
+            max_tokens=self.config.max_tokens,
+        )
+
+    def _ask(self, article: Article, chunk: Chunk, number: int, count: int) -> ChunkResult:
+        messages = self._messages(article, chunk, number, count)
         usage = Usage()
         errors: list[str] = []
         raw: list[str] = []
         best: list[ModelCommitment] = []
         truncated = False
         for attempt in range(1, self.config.max_attempts + 1):
-            request = CompletionRequest(
-                messages=[dict(m) for m in messages],
-                json_schema=self.schema,
-                max_tokens=self.config.max_tokens,
-            )
+            request = self._request(messages)
             completion = call_with_retry(
                 lambda request=request: self.backend.complete(request),  # type: ignore[misc]
                 self.config.retry,
@@ -254,26 +377,9 @@ class Extractor:
             )
             raw.append(completion.text)
             cut = completion.finish_reason == "length"
-            errors = []
-            items: list[ModelCommitment] = []
-            refusal = completion.extra.get("refusal")
-            if refusal:
-                errors.append(f"the model refused: {str(refusal)[:200]}")
-            elif not completion.text.strip():
-                errors.append("the answer was empty")
-            else:
-                try:
-                    parsed = parse_answer(completion.text)
-                    items, errors = validate_answer(parsed.data)
-                    if parsed.salvaged or cut:
-                        truncated = True
-                        if not items:
-                            errors.append("the answer was cut off at the token limit")
-                except ParseError as exc:
-                    errors.append(str(exc))
-                    if cut:
-                        truncated = True
-                        errors.append("the answer was cut off at the token limit")
+            check = check_answer(completion)
+            items, errors = check.items, check.errors
+            truncated = truncated or check.truncated
             if len(items) > len(best) or not errors:
                 best = items
             if not errors:
@@ -283,16 +389,7 @@ class Extractor:
                 messages.append(
                     {"role": "user", "content": self.prompts.reask(errors[:10], truncated=cut)}
                 )
-        if best:
-            warnings = [f"kept {len(best)} valid items; dropped invalid: {e}" for e in errors[:5]]
-            return ChunkResult(best, self.config.max_attempts, usage, truncated, warnings, raw)
-        raise AnswerError(
-            f"no valid answer after {self.config.max_attempts} attempts: {'; '.join(errors[:3])}",
-            last_output=raw[-1] if raw else "",
-            attempts=self.config.max_attempts,
-            usage=usage.model_dump(),
-            errors=errors,
-        )
+        return settle(best, errors, self.config.max_attempts, usage, truncated, raw)
 
     def _to_records(
         self, article: Article, found: list[tuple[ModelCommitment, Chunk]]
