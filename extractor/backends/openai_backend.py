@@ -8,8 +8,11 @@ and steps down when a server rejects a mode (llama.cpp's Python server answers 5
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,8 +37,22 @@ def _retry_after(response: Any) -> float | None:
         try:
             return max(0.0, float(raw) * scale)
         except ValueError:
-            continue
+            pass
+        when = _http_date(raw) if scale == 1.0 else None  # RFC 9110: seconds or a date
+        if when is not None:
+            return max(0.0, when - time.time())
     return None
+
+
+def _http_date(raw: str) -> float | None:
+    """Seconds since the epoch of an HTTP date, or None when it is not one."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.UTC)
+    return parsed.timestamp()
 
 
 def _mentions_format(error: openai.APIStatusError) -> bool:

@@ -1,0 +1,156 @@
+"""A scriptable OpenAI-compatible server that misbehaves on cue, for the reliability suite.
+
+Each POST to ``/v1/chat/completions`` takes the next scripted step. A step is a ``Reply``
+(``(status, headers, body)`` as in ``stub_server``), or one of the faults below:
+
+- ``Hang(seconds)``: read the request, then say nothing for ``seconds`` (past the client's
+  timeout), then close;
+- ``Reset()``: send the status line, headers and half a body, then reset the connection;
+- ``Raw(status, body, content_type)``: a body that is not an OpenAI JSON object (an HTML
+  page from a proxy, a truncated JSON document).
+
+``FaultServer(port=...)`` listens on a chosen port, so a test can start the server only
+after the client has found the port closed ("down at the start, then back").
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from stub_server import Reply, error
+
+
+@dataclass(frozen=True)
+class Hang:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Reset:
+    pass
+
+
+@dataclass(frozen=True)
+class Raw:
+    status: int
+    body: str
+    content_type: str = "text/html"
+
+
+Step = Reply | Hang | Reset | Raw
+
+
+def free_port() -> int:
+    """A port nothing listens on right now (the OS picked it, then we let it go)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class FaultServer:
+    def __init__(self, port: int = 0, default: Step | None = None) -> None:
+        self.steps: deque[Step] = deque()
+        self.default: Step = default or error(500, "fault server: no scripted step left")
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def enqueue(self, *steps: Step) -> None:
+        with self._lock:
+            self.steps.extend(steps)
+
+    def start(self) -> FaultServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes hanging handlers
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Step:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            return self.steps.popleft() if self.steps else self.default
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                try:
+                    body = json.loads(raw)
+                except json.JSONDecodeError:
+                    body = {"unparsable": raw[:200].decode("utf-8", "replace")}
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                step = server._next(body, headers)
+                try:
+                    self._play(step)
+                except OSError:  # the client gave up first (timeout): nothing to do
+                    self.close_connection = True
+
+            def _play(self, step: Step) -> None:
+                if isinstance(step, Hang):
+                    server._stopping.wait(step.seconds)
+                    self.close_connection = True
+                    return
+                if isinstance(step, Reset):
+                    payload = json.dumps({"id": "x", "choices": [{"index": 0}] * 50}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload[: len(payload) // 2])
+                    self.wfile.flush()
+                    # SO_LINGER 0: close() sends RST instead of FIN, a true reset.
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.connection.close()
+                    self.close_connection = True
+                    return
+                if isinstance(step, Raw):
+                    self._send(step.status, {"Content-Type": step.content_type}, step.body)
+                    return
+                status, extra, reply = step
+                self._send(status, extra, reply if isinstance(reply, str) else json.dumps(reply))
+
+            def _send(self, status: int, extra: dict[str, str], text: str) -> None:
+                payload = text.encode("utf-8")
+                self.send_response(status)
+                if not any(k.lower() == "content-type" for k in extra):
+                    self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler
