@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletion
 
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.errors import BackendError, ConfigError, ModeRejectedError, TransientBackendError
@@ -68,6 +69,50 @@ def schema_instruction(schema: dict[str, Any]) -> str:
     )
 
 
+def chat_body(model: str, request: CompletionRequest, mode: str) -> dict[str, Any]:
+    """The chat-completions request body for one mode; batch jobs submit the same body."""
+    messages = [dict(m) for m in request.messages]
+    body: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "max_tokens": request.max_tokens,
+        "temperature": request.temperature,
+        "seed": request.seed,
+    }
+    if mode == "json_schema":
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": request.schema_name,
+                "schema": request.json_schema,
+                "strict": True,
+            },
+        }
+    else:
+        messages[-1]["content"] += schema_instruction(request.json_schema)
+        if mode == "json_object":
+            body["response_format"] = {"type": "json_object"}
+    return body
+
+
+def to_completion(response: ChatCompletion, mode: str) -> Completion:
+    """Our Completion from the client's ChatCompletion (live or from a batch output file)."""
+    if not response.choices:
+        raise TransientBackendError("the server answered with no choices")
+    choice = response.choices[0]
+    message = choice.message
+    refusal = getattr(message, "refusal", None)
+    usage = response.usage
+    return Completion(
+        text=message.content or "",
+        finish_reason=str(choice.finish_reason or "stop"),
+        prompt_tokens=int(usage.prompt_tokens) if usage else 0,
+        completion_tokens=int(usage.completion_tokens) if usage else 0,
+        mode=mode,
+        extra={"refusal": refusal} if refusal else {},
+    )
+
+
 class OpenAIBackend:
     """Talks to an OpenAI-compatible ``/v1/chat/completions`` endpoint."""
 
@@ -113,29 +158,9 @@ class OpenAIBackend:
                         self._modes.pop(0)
 
     def _complete_in_mode(self, request: CompletionRequest, mode: str) -> Completion:
-        messages = [dict(m) for m in request.messages]
-        kwargs: dict[str, Any] = {}
-        if mode == "json_schema":
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {
-                    "name": request.schema_name,
-                    "schema": request.json_schema,
-                    "strict": True,
-                },
-            }
-        else:
-            messages[-1]["content"] += schema_instruction(request.json_schema)
-            if mode == "json_object":
-                kwargs["response_format"] = {"type": "json_object"}
         try:
             response = self._client.chat.completions.create(
-                model=self.model,
-                messages=messages,  # type: ignore[arg-type]
-                max_tokens=request.max_tokens,
-                temperature=request.temperature,
-                seed=request.seed,
-                **kwargs,
+                **chat_body(self.model, request, mode)
             )
         except openai.RateLimitError as exc:
             raise TransientBackendError(
@@ -157,21 +182,7 @@ class OpenAIBackend:
             raise BackendError(
                 f"the server refused the request ({exc.status_code}): {exc.message}"
             ) from None
-        if not response.choices:
-            raise TransientBackendError("the server answered with no choices")
-        choice = response.choices[0]
-        message = choice.message
-        text = message.content or ""
-        refusal = getattr(message, "refusal", None)
-        usage = response.usage
-        return Completion(
-            text=text,
-            finish_reason=str(choice.finish_reason or "stop"),
-            prompt_tokens=int(usage.prompt_tokens) if usage else 0,
-            completion_tokens=int(usage.completion_tokens) if usage else 0,
-            mode=mode,
-            extra={"refusal": refusal} if refusal else {},
-        )
+        return to_completion(response, mode)
 
     def close(self) -> None:
         self._client.close()
