@@ -161,6 +161,9 @@ def _error_text(error: Any) -> str:
     return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg"))
 
 
+_MODEL_OFFSET_KEYS = ("start", "end", "offsets", "span")
+
+
 def pre_normalize(item: Any) -> Any:
     """Map sector and status words a model invents onto SPEC's keys before validation."""
     if not isinstance(item, dict):
@@ -185,6 +188,8 @@ def pre_normalize(item: Any) -> Any:
         evidence = fixed.pop("evidence")
         first = evidence[0] if isinstance(evidence, list) and evidence else evidence
         fixed["quote"] = first.get("quote", "") if isinstance(first, dict) else first
+    for key in _MODEL_OFFSET_KEYS:  # SPEC 2: offsets are computed, never taken from the model
+        fixed.pop(key, None)
     fixed.setdefault("subsector", None)
     return fixed
 
