@@ -3,6 +3,7 @@ normalize. Everything except the backend call is a pure function of its inputs."
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -488,8 +489,12 @@ class Extractor:
 OPENING_CHARS = 400
 
 
+@functools.lru_cache(maxsize=4)
 def opening_of(text: str) -> str:
-    """The article's first sentences after the title: who meets whom, for every passage."""
+    """The article's first sentences after the title: who meets whom, for every passage.
+
+    Cached: every passage of an article asks for it, and splitting a 5 MB article into
+    sentences once per passage made long articles quadratic."""
     spans = sentence_spans(text)
     body = spans[1:] if len(spans) > 1 else spans
     out = ""
