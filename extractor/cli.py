@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.evaluate.cli import add_eval_parser
 
     add_eval_parser(sub, _add_backend_options, _add_pipeline_options)
+    from extractor.batch.cli import add_batch_parser
+
+    add_batch_parser(sub, _add_pipeline_options)
     return parser
 
 
@@ -197,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from extractor.evaluate.cli import cmd_eval
 
             return cmd_eval(args)
+        if args.command == "batch":
+            from extractor.batch.cli import cmd_batch
+
+            return cmd_batch(args)
     except (ConfigError, ModelFilesError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

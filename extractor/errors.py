@@ -5,6 +5,7 @@ ExtractorError
 ├── InputError             an article that cannot be read or decoded
 ├── ModelFilesError        embedded weights missing or corrupt
 ├── TemplateError          a prompt template that fails to render
+├── BatchError             a batch job that is not ready or cannot be collected
 └── BackendError           the model could not be reached or answered badly
     ├── TransientBackendError   rate limit, timeout, 5xx: retried
     ├── ModeRejectedError       the server refuses a response format: next mode
@@ -35,6 +36,10 @@ class ModelFilesError(ExtractorError):
 
 class TemplateError(ExtractorError):
     """A prompt template failed to render (undefined variable, sandbox violation)."""
+
+
+class BatchError(ExtractorError):
+    """A Batch API job is not finished, or its results cannot be turned into lines."""
 
 
 class BackendError(ExtractorError):
