@@ -6,13 +6,17 @@ own output line; nothing is skipped silently.
 
 from __future__ import annotations
 
+import codecs
+import dataclasses
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+import charset_normalizer
 
 from extractor.articles import Article
 from extractor.errors import ConfigError
@@ -94,19 +98,68 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# charset-normalizer's "chaos" of the best guess; above this the bytes are not text.
+MAX_CHAOS = 0.2
+# The legacy encodings news scrapes come in (Western and Central European, Cyrillic for
+# Russian-language sources). Left open, detection reads short Cyrillic text as Shift-JIS.
+LEGACY_ENCODINGS = (
+    "cp1251",
+    "koi8_r",
+    "cp866",
+    "mac_cyrillic",
+    "iso8859_5",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1254",
+    "cp1257",
+)
+
+
 def decode(data: bytes, encoding: str | None) -> str:
-    """UTF-8 (or the given encoding); an undecodable file is an error, never mojibake."""
+    """UTF-8 (or the given encoding), else a detected legacy encoding; never mojibake.
+
+    Bytes that are not UTF-8 are common in news scrapes (latin-1, cp1252, and cp1251 or
+    KOI8-R for Russian-language sources): charset-normalizer picks the encoding whose
+    decoding reads as language. Bytes it cannot read as text are an error.
+    """
+    return decode_detect(data, encoding)[0]
+
+
+def decode_detect(data: bytes, encoding: str | None) -> tuple[str, str | None]:
+    """The text and, when it was guessed rather than UTF-8 or given, the encoding used."""
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if wide:
+        return data.decode(encoding or ""), None
+    for bom, name in _BOMS:  # UTF-16/32 text is full of NUL bytes: check before "binary"
+        if encoding is None and data.startswith(bom):
+            try:
+                return data.decode(name), None
+            except UnicodeDecodeError:
+                break
     if b"\x00" in data[:8192]:
         raise ValueError("the file is binary (it contains NUL bytes), not text")
     if encoding:
-        return data.decode(encoding)
+        return data.decode(encoding), None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
+        position = exc.start
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None or best.chaos > MAX_CHAOS:
         raise ValueError(
-            f"the file is not valid UTF-8 (byte {exc.start}); pass --encoding "
-            "(e.g. cp1251, latin-1) or re-encode it"
-        ) from None
+            f"the file is not valid UTF-8 (byte {position}) and its encoding could not be "
+            "detected; pass --encoding (e.g. cp1251, latin-1) or re-encode it as UTF-8"
+        )
+    return str(best), best.encoding
 
 
 def _article_from_text(article_id: str, text: str, html: bool | None = None) -> Article:
@@ -122,19 +175,41 @@ def read_file(path: Path, encoding: str | None = None) -> Article:
     article_id = path.stem
     try:
         data = path.read_bytes()
-        text = decode(data, encoding)
+        text, guessed = decode_detect(data, encoding)
     except (OSError, ValueError, LookupError) as exc:
         return Article(article_id, "", error=("InputError", f"{path}: {exc}"))
-    return _article_from_text(article_id, text, html=path.suffix.lower() in HTML_SUFFIXES or None)
+    article = _article_from_text(
+        article_id, text, html=path.suffix.lower() in HTML_SUFFIXES or None
+    )
+    if guessed and article.error is None:
+        article = dataclasses.replace(article, extra={**article.extra, "encoding": guessed})
+    return article
 
 
-def read_jsonl(stream: TextIO, origin: str) -> Iterator[Article]:
-    """One article a line; a broken line yields an error article with the line number."""
+def read_jsonl(
+    stream: Iterable[str | bytes], origin: str, encoding: str | None = None
+) -> Iterator[Article]:
+    """One article a line; a broken line yields an error article with the line number.
+
+    Lines may be bytes, decoded one by one, so a line of bad bytes costs only that line.
+    """
     seen: dict[str, int] = {}
-    for number, line in enumerate(stream, start=1):
+    for number, raw_line in enumerate(stream, start=1):
+        fallback_id = f"{origin}:{number}"
+        if isinstance(raw_line, bytes):
+            try:
+                line = raw_line.decode(encoding or ("utf-8-sig" if number == 1 else "utf-8"))
+            except (UnicodeDecodeError, LookupError) as exc:
+                yield Article(
+                    fallback_id,
+                    "",
+                    error=("InputError", f"line {number}: not {encoding or 'UTF-8'} ({exc})"),
+                )
+                continue
+        else:
+            line = raw_line
         if not line.strip():
             continue
-        fallback_id = f"{origin}:{number}"
         try:
             record: Any = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -164,7 +239,19 @@ def read_jsonl(stream: TextIO, origin: str) -> Iterator[Article]:
 
 
 def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[Article]:
-    """Articles from every source in order. Unknown paths fail fast as a ConfigError."""
+    """Articles from every source in order. Unknown paths fail fast as a ConfigError,
+    all of them, before the first article is read (not halfway through a job)."""
+    missing = [s for s in sources if s != "-" and not Path(s).exists()]
+    if missing:
+        raise ConfigError(f"input {', '.join(missing)} does not exist")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(
+                f"unknown --encoding {encoding!r}; use a Python codec name such as utf-8, "
+                "cp1251, koi8-r or latin-1"
+            ) from None
     for source in sources:
         if source == "-":
             data = sys.stdin.buffer.read()
@@ -175,13 +262,18 @@ def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[A
                 continue
             stripped = text.lstrip()
             if stripped.startswith("{") and "\n" in stripped.strip():
-                yield from read_jsonl(iter(text.splitlines(keepends=True)), "stdin")  # type: ignore[arg-type]
+                yield from read_jsonl(text.splitlines(keepends=True), "stdin")
             else:
                 yield _article_from_text("stdin", text)
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             for file in files:
                 suffix = file.suffix.lower()
                 if suffix in JSONL_SUFFIXES:
@@ -201,7 +293,9 @@ def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[A
 
 def _jsonl_file(path: Path, encoding: str | None) -> Iterator[Article]:
     try:
-        with path.open(encoding=encoding or "utf-8", errors="strict") as stream:
-            yield from read_jsonl(stream, path.stem)
-    except (OSError, UnicodeDecodeError) as exc:
+        with path.open("rb") as stream:
+            raw_lines = stream.readlines()
+    except OSError as exc:
         yield Article(path.stem, "", error=("InputError", f"{path}: {exc}"))
+        return
+    yield from read_jsonl(raw_lines, path.stem, encoding)

@@ -278,6 +278,8 @@ class Extractor:
         started = time.monotonic()
         meta: dict[str, Any] = self.base_meta()
         meta.update(attempts=0, usage=Usage().model_dump(), cached=False)
+        if article.extra.get("encoding"):  # not UTF-8: the reader detected this encoding
+            meta["input_encoding"] = article.extra["encoding"]
         if article.error is not None:
             kind, message = article.error
             meta["seconds"] = 0.0

@@ -101,14 +101,23 @@ def test_read_jsonl_from_a_stream() -> None:
 
 
 def test_invalid_utf8_is_an_error_article(tmp_path: Path) -> None:
-    path = tmp_path / "cyr.txt"
-    path.write_bytes("Душанбе и Казань договорились.".encode("cp1251"))
+    path = tmp_path / "junk.txt"
+    path.write_bytes(bytes(range(0x80, 0x100)) * 3)  # no NUL, not UTF-8, not language
     [article] = list(iter_articles([str(path)]))
-    assert article.id == "cyr"
+    assert article.id == "junk"
     assert article.text == ""
     kind, message = article.error  # type: ignore[misc]
     assert kind == "InputError"
     assert "not valid UTF-8" in message and "--encoding" in message
+
+
+def test_cp1251_without_encoding_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "cyr.txt"
+    path.write_bytes("Душанбе и Казань договорились.".encode("cp1251"))
+    [article] = list(iter_articles([str(path)]))
+    assert article.error is None
+    assert article.text == "Душанбе и Казань договорились."
+    assert article.extra["encoding"] == "cp1251"
 
 
 def test_encoding_option_decodes_cp1251(tmp_path: Path) -> None:
@@ -120,11 +129,12 @@ def test_encoding_option_decodes_cp1251(tmp_path: Path) -> None:
     assert article.text == text
 
 
-def test_unknown_encoding_is_an_error_article(tmp_path: Path) -> None:
+def test_unknown_encoding_is_a_config_error(tmp_path: Path) -> None:
+    """It applies to every input, so it is a usage error (exit 2), found before any work."""
     path = tmp_path / "a.txt"
     path.write_text("hello", encoding="utf-8")
-    [article] = list(iter_articles([str(path)], encoding="no-such-codec"))
-    assert article.error is not None and article.error[0] == "InputError"
+    with pytest.raises(ConfigError, match="unknown --encoding"):
+        list(iter_articles([str(path)], encoding="no-such-codec"))
 
 
 def test_jsonl_in_cp1251(tmp_path: Path) -> None:
@@ -150,8 +160,8 @@ def test_missing_path_is_a_config_error(tmp_path: Path) -> None:
     good = tmp_path / "ok.txt"
     good.write_text("Fine.", encoding="utf-8")
     articles = iter_articles([str(good), str(tmp_path / "nope.txt")])
-    assert next(articles).id == "ok"
-    with pytest.raises(ConfigError, match="does not exist"):
+    # Every path is checked before the first article: a typo must not stop a job midway.
+    with pytest.raises(ConfigError, match=r"nope\.txt does not exist"):
         next(articles)
 
 
