@@ -77,6 +77,12 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="trust the model's sector for pharmaceuticals, food, tourism...",
     )
+    group.add_argument(
+        "--no-counterparts",
+        action="store_true",
+        help="keep one-party commitments as the model wrote them instead of adding the "
+        "article's main other party",
+    )
     group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 
@@ -156,6 +162,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         keep_ungrounded=args.keep_ungrounded,
         calibrate_status=not args.no_calibrate_status,
         refine_sectors=not args.no_refine_sectors,
+        complete_counterparts=not args.no_counterparts,
     )
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
 

@@ -91,6 +91,13 @@ class Gazetteer:
             gaz.surface_forms.setdefault(sub.code, []).append(base)
         return gaz
 
+    def place_of(self, code: str) -> Place | None:
+        """The country or organization with this code, if the gazetteer knows it."""
+        for place in (*self.countries.values(), *self.organizations.values()):
+            if place.code == code:
+                return place
+        return None
+
     def _country_place(self, code: str) -> Place:
         for place in self.countries.values():
             if place.code == code:

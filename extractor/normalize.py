@@ -106,24 +106,85 @@ _SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
 ]
 _GENERIC_SECTORS: Final = frozenset({"industry", "other"})
 
+# Words of SPEC section 3's "covers" column, for an item the model filed under "other":
+# small models use "other" as "not sure", then a sector word in the action or the
+# evidence sentence is a better guess than dropping the item. Most specific first.
+_OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
+    *_SECTOR_KEYWORDS,
+    (re.compile(r"\b(humanitarian (aid|assistance)|disaster relief|grants?|aid)\b", re.I), "aid"),
+    (re.compile(r"\b(min(e|es|ing)|minerals?|metals?|geolog\w*|deposits?)\b", re.I), "mining"),
+    (
+        re.compile(
+            r"\b(rail\w*|road\w*|aviation|flights?|air (links?|services?)|shipping|ports?|"
+            r"logistics|transit|corridors?|transport\w*)\b",
+            re.I,
+        ),
+        "transport",
+    ),
+    (
+        re.compile(
+            r"\b(trade|turnover|exports?|imports?|market access|customs|commerc\w*|"
+            r"economic)\b",
+            re.I,
+        ),
+        "trade",
+    ),
+    (
+        re.compile(r"\b(invest\w*|bank\w*|loans?|credit|financ\w*|currenc\w*|payments?)\b", re.I),
+        "finance",
+    ),
+    (
+        re.compile(
+            r"\b(digital|ICT|telecom\w*|internet|cyber\w*|artificial intelligence|AI)\b", re.I
+        ),
+        "digital",
+    ),
+    (re.compile(r"\b(research\w*|scien\w*|space|innovat\w*|technolog\w*)\b", re.I), "science"),
+    (re.compile(r"\b(climate|ecolog\w*|environment\w*|glacier\w*|water)\b", re.I), "environment"),
+    (
+        re.compile(
+            r"\b(defen[cs]e|military|police|terror\w*|counterterror\w*|border security|"
+            r"drugs?|narcotics?|security|weapons?|arms)\b",
+            re.I,
+        ),
+        "security",
+    ),
+    (
+        re.compile(
+            r"\b(diplomat\w*|consul\w*|migra\w*|justice|legal|parliament\w*|"
+            r"corruption|democra\w*|governance|visa\w*|BRICS|United Nations|UN)\b",
+            re.I,
+        ),
+        "governance",
+    ),
+    (re.compile(r"\b(construct\w*|housing|urban|building materials)\b", re.I), "construction"),
+    (re.compile(r"\b(industr\w*|manufactur\w*|factor(y|ies)|plants?)\b", re.I), "industry"),
+]
+
 _CUES: Final[dict[str, re.Pattern[str]]] = {
     "implemented": re.compile(
         r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)|began|begun|start(ed|s)|complet(ed|es)|"
         r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
         r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
-        r"handed over|sent|supplied|operat(es|ing))\b",
+        r"handed over|sent|supplied|operat(es|ing)|helped|resulted in|continu(e|es|ing) to|"
+        # Cooperation described as going on (GUIDELINES: "is providing", "has provided").
+        r"(is|are|has been|have been) (\w+ly )?(?!going\b)\w+ing|"
+        r"(has|have) (\w+ly )?(provided|delivered|supported|helped|worked|invested|"
+        r"increased|built|supplied|trained|funded|contributed|expanded|grown)|"
+        r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
         re.I,
     ),
     "signed": re.compile(r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y))\b", re.I),
     "agreed": re.compile(
         r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
-        r"announc(ed|es)|reached|affirm(ed|s)|reaffirm(ed|s)|confirm(ed|s))\b",
+        r"announc(ed|es)|reached|confirm(ed|s)|instruct(ed|s)|direct(ed|s))\b",
         re.I,
     ),
     "intended": re.compile(
         r"\b(will|shall|plan(s|ned|ning)?|intend(s|ed)?|intention|ready|readiness|interest(ed)?|"
         r"pledg(e|ed|es)|commit(s|ted|ment)?|seek(s)?|aim(s)?|look(s|ing)? forward|"
-        r"would like|expect(s|ed)?|hope(s)?|going to|prepared to|determined|resolve[ds]?)\b",
+        r"would like|expect(s|ed)?|hope(s)?|going to|prepared to|determined|resolve[ds]?|"
+        r"ambition|desire[ds]?|welcom(e|ed|es|ing)|reaffirm(ed|s)?)\b",
         re.I,
     ),
 }
@@ -263,8 +324,9 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
     the evidence sentence only when they name no sector."""
     if sector not in _GENERIC_SECTORS:
         return sector
+    keywords = _OTHER_KEYWORDS if sector == "other" else _SECTOR_KEYWORDS
     for probe in (f"{subsector or ''} {action}", sentence):
-        for pattern, target in _SECTOR_KEYWORDS:
+        for pattern, target in keywords:
             if pattern.search(probe):
                 return target
     return sector
@@ -319,7 +381,7 @@ _LIST_PATTERN: Final = re.compile(
 MIN_LISTED_SECTORS: Final = 3
 
 
-def listed_sectors(sentence: str) -> list[tuple[str, str]]:
+def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tuple[str, str]]:
     """(area as written, sector) for a sentence that enumerates several areas, else [].
 
     SPEC section 1: sectors listed in one breath are one commitment each; a small model
@@ -330,7 +392,7 @@ def listed_sectors(sentence: str) -> list[tuple[str, str]]:
     for match in _LIST_PATTERN.finditer(sentence):
         word = match.group(1).lower()
         seen.setdefault(word, (match.group(1), lookup[word]))
-    if len(seen) < MIN_LISTED_SECTORS or "," not in sentence:
+    if len(seen) < minimum or ("," not in sentence and minimum > 2):
         return []
     return list(seen.values())
 

@@ -75,7 +75,18 @@ class PartyResolver:
         self.gaz = gazetteer
         self.article = article
         self._folded_article = " " + fold(article) + " "
-        self.article_countries = set(gazetteer.mentioned_codes(article))
+        self.mentions = gazetteer.mentioned_codes(article)
+        self.article_countries = set(self.mentions)
+
+    def mentioned_parties(self) -> list[tuple[Party, int]]:
+        """Countries the article names, with how often, most named first."""
+        counts = Counter(code for code in self.mentions if "-" not in code)
+        ranked: list[tuple[Party, int]] = []
+        for code, count in counts.most_common():
+            place = self.gaz.place_of(code)
+            if place is not None and place.kind == "country":
+                ranked.append((_party_from_place(place), count))
+        return ranked
 
     def in_article(self, name: str) -> bool:
         key = fold(name)

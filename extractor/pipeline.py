@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from extractor.articles import Article
 from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.chunking import Chunk, chunk_article
+from extractor.counterparts import complete_counterparts
 from extractor.errors import AnswerError, BackendError, ConfigError, ExtractorError
 from extractor.gazetteer import Gazetteer
 from extractor.grounding import locate
 from extractor.normalize import (
+    MIN_LISTED_SECTORS,
     calibrate_status,
     find_amount,
     find_date,
@@ -76,6 +78,7 @@ class ExtractConfig:
     refine_sectors: bool = True
     split_sector_lists: bool = True
     drop_other: bool = True
+    complete_counterparts: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -433,7 +436,9 @@ class Extractor:
                 no_party.append(item)
                 continue
             record = self._record(item, report.kept, evidence, sentence)
-            listed = listed_sectors(sentence) if self.config.split_sector_lists else []
+            # A vague "other" item over a sentence naming two areas is the pair of them.
+            minimum = 2 if str(item.sector) == "other" else MIN_LISTED_SECTORS
+            listed = listed_sectors(sentence, minimum) if self.config.split_sector_lists else []
             if listed:
                 split += 1
                 records.extend(self._per_listed_sector(record, listed))
@@ -451,6 +456,10 @@ class Extractor:
             "split_lists": split,
             "dropped_other": dropped_other,
         }
+        if self.config.complete_counterparts:
+            stats["counterparts_added"] = complete_counterparts(
+                records, resolver.mentioned_parties()
+            )
         return sort_records(merge_duplicates(records)), stats
 
     @staticmethod

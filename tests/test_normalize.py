@@ -11,6 +11,7 @@ from extractor.normalize import (
     cue_status,
     find_amount,
     find_date,
+    listed_sectors,
     merge_duplicates,
     normalize_sector,
     refine_sector,
@@ -171,3 +172,25 @@ def test_merge_keeps_different_actions_apart() -> None:
     b = _commitment("open a veterinary laboratory", "agreed", 50, sector="agriculture")
     assert action_similarity(a.action, b.action) < 0.6
     assert len(merge_duplicates([a, b])) == 2
+
+
+def test_other_is_refined_from_the_sentence_when_the_action_names_no_sector() -> None:
+    sentence = "The leaders noted their readiness to expand trade and economic ties."
+    assert refine_sector("other", None, "underscore the importance", sentence) == "trade"
+    assert refine_sector("other", None, "hold a phone call", "They spoke by phone.") == "other"
+    # "industry" keeps its narrow routing: a trade word does not move it.
+    assert refine_sector("industry", None, "build a plant", sentence) == "industry"
+
+
+def test_other_item_over_two_listed_areas_splits() -> None:
+    sentence = "They agreed to expand trade and humanitarian cooperation."
+    assert listed_sectors(sentence) == []
+    assert [s for _, s in listed_sectors(sentence, 2)] == ["trade", "culture"]
+
+
+def test_ongoing_cooperation_reads_as_implemented() -> None:
+    assert cue_status("The United States is supporting Haiti's police.") == "implemented"
+    assert cue_status("We are actively working on improving its defences.") == "implemented"
+    assert cue_status("They welcomed our growing cooperation on climate.") == "implemented"
+    assert cue_status("They reaffirmed their commitment to the treaty.") == "intended"
+    assert cue_status("They directed their ministries to draft a plan.") == "agreed"

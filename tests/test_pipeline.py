@@ -276,7 +276,7 @@ def test_parties_not_in_article_are_dropped(make_extractor: MakeExtractor,
         _item("agriculture", "The sides also discussed the potential",
               parties=["Norland", "Kestria"], action="build a grain terminal"),
     ]}
-    extractor, _ = make_extractor([answer])
+    extractor, _ = make_extractor([answer], complete_counterparts=False)
     line = extractor.extract(Article(SEED, example_text))
     [item] = line.commitments
     assert _keys(item) == {"TJ"}
@@ -394,3 +394,25 @@ def test_sector_list_becomes_one_commitment_per_sector(make_extractor: MakeExtra
         assert item.status == "discussed"
         assert _keys(item) == {"TJ", "RU-TA"}
     _check_grounded(line, example_text)
+
+
+def test_one_sided_commitment_gets_the_articles_other_party(
+    make_extractor: MakeExtractor, example_text: str
+) -> None:
+    answer = {"commitments": [
+        _item("health", "The sides also discussed the potential", parties=["Tajikistan"],
+              action="jointly produce medical products"),
+        _item("culture", "expanding cultural, humanitarian, and tourism ties",
+              parties=["Tajikistan", "Russia's Tatarstan"], action="expand cultural ties"),
+    ]}
+    extractor, _ = make_extractor([answer])
+    line = extractor.extract(Article(SEED, example_text))
+    health = next(c for c in line.commitments if c.sector == "health")
+    # The counterpart is the region the model named elsewhere, not Russia as a whole.
+    assert _keys(health) == {"TJ", "RU-TA"}
+    assert line.meta["counterparts_added"] == 1
+
+    extractor, _ = make_extractor([answer], complete_counterparts=False)
+    line = extractor.extract(Article(SEED, example_text))
+    health = next(c for c in line.commitments if c.sector == "health")
+    assert _keys(health) == {"TJ"}

@@ -1,0 +1,72 @@
+"""Give a one-sided commitment its counterpart.
+
+SPEC section 1: a commitment is between two or more parties, or one party towards a
+named other. A small model often writes only the party whose name is in the quote
+("Tanzania will ...") when the readout is about Tanzania and the United States; the
+article's other main party is then the counterpart. Code decides this, from the
+parties the model itself named elsewhere in the same article, never from outside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extractor.schemas.records import Commitment, Party
+
+# A party must carry at least this share of the article's party mentions to be
+# taken as the counterpart of a one-sided commitment.
+MIN_COUNTERPART_SHARE = 0.25
+# A country the article names this often is a candidate counterpart even when the
+# model never wrote it as a party.
+MIN_MENTIONS = 2
+
+
+def party_key(party: Party) -> str:
+    return party.code or party.name.lower()
+
+
+def main_parties(records: list[Commitment]) -> list[Party]:
+    """The article's parties, most often named first (ties by first appearance)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Party] = {}
+    for record in records:
+        for party in record.parties:
+            key = party_key(party)
+            counts[key] += 1
+            first.setdefault(key, party)
+    ranked = sorted(first, key=lambda k: -counts[k])
+    total = sum(counts.values())
+    return [first[k] for k in ranked if total and counts[k] / total >= MIN_COUNTERPART_SHARE]
+
+
+def complete_counterparts(
+    records: list[Commitment], mentioned: list[tuple[Party, int]] | None = None
+) -> int:
+    """Add the article's main other party to each one-party record; returns how many.
+
+    Candidates are, first, the parties the model named across the article's records,
+    then the countries the article itself names at least ``MIN_MENTIONS`` times.
+    """
+    candidates = main_parties(records)
+    candidates += [party for party, count in mentioned or [] if count >= MIN_MENTIONS]
+    added = 0
+    for record in records:
+        if len(record.parties) != 1:
+            continue
+        own = record.parties[0]
+        for candidate in candidates:
+            if _same_side(own, candidate):
+                continue
+            record.parties.append(candidate.model_copy(deep=True))
+            added += 1
+            break
+    return added
+
+
+def _same_side(own: Party, candidate: Party) -> bool:
+    """The same party, or a region and its own state (Tatarstan is part of Russia)."""
+    if party_key(own) == party_key(candidate):
+        return True
+    if candidate.code is not None and candidate.code == own.country:
+        return True
+    return own.code is not None and candidate.country == own.code
