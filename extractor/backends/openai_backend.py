@@ -23,6 +23,7 @@ from extractor.backends.base import Completion, CompletionRequest
 from extractor.errors import BackendError, ConfigError, ModeRejectedError, TransientBackendError
 
 MODES = ("json_schema", "json_object", "text")
+MIN_SECRET_CHARS = 8
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "grammar")
 
 
@@ -139,6 +140,9 @@ class OpenAIBackend:
         self.mode = mode
         self._modes = list(MODES) if mode == "auto" else [mode]
         self._lock = threading.Lock()
+        # Kept only to scrub it from messages of servers that echo the Authorization
+        # header; a short key ("x" for a local server) would mangle text, and is no secret.
+        self._secret = api_key if len(api_key) >= MIN_SECRET_CHARS else None
         # Retries belong to tenacity in the pipeline, so the client makes none itself.
         self._client = client_factory(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
@@ -164,25 +168,33 @@ class OpenAIBackend:
             )
         except openai.RateLimitError as exc:
             raise TransientBackendError(
-                f"rate limited (429): {exc.message}", _retry_after(exc.response)
+                f"rate limited (429): {self._said(exc)}", _retry_after(exc.response)
             ) from None
         except openai.APITimeoutError:
             raise TransientBackendError("the request timed out") from None
         except openai.APIConnectionError as exc:
-            raise TransientBackendError(f"connection error: {exc.message}") from None
+            raise TransientBackendError(f"connection error: {self._said(exc)}") from None
         except openai.APIStatusError as exc:
             if mode != "text" and exc.status_code in (400, 422, 500) and _mentions_format(exc):
                 raise ModeRejectedError(
-                    f"server rejected response format {mode!r}: {exc.message}"
+                    f"server rejected response format {mode!r}: {self._said(exc)}"
                 ) from None
             if exc.status_code >= 500 or exc.status_code in (408, 409):
                 raise TransientBackendError(
-                    f"server error {exc.status_code}: {exc.message}", _retry_after(exc.response)
+                    f"server error {exc.status_code}: {self._said(exc)}",
+                    _retry_after(exc.response),
                 ) from None
             raise BackendError(
-                f"the server refused the request ({exc.status_code}): {exc.message}"
+                f"the server refused the request ({exc.status_code}): {self._said(exc)}"
             ) from None
         return to_completion(response, mode)
+
+    def _said(self, error: openai.APIError) -> str:
+        """The server's error message, without our key if the server echoed it back."""
+        message = str(error.message)
+        if self._secret:
+            message = message.replace(self._secret, "[redacted]")
+        return message
 
     def close(self) -> None:
         self._client.close()

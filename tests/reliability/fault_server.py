@@ -7,7 +7,9 @@ Each POST to ``/v1/chat/completions`` takes the next scripted step. A step is a 
   timeout), then close;
 - ``Reset()``: send the status line, headers and half a body, then reset the connection;
 - ``Raw(status, body, content_type)``: a body that is not an OpenAI JSON object (an HTML
-  page from a proxy, a truncated JSON document).
+  page from a proxy, a truncated JSON document);
+- ``EchoAuth(status)``: an error whose message repeats the request's Authorization
+  header, as a careless proxy might.
 
 ``FaultServer(port=...)`` listens on a chosen port, so a test can start the server only
 after the client has found the port closed ("down at the start, then back").
@@ -44,7 +46,12 @@ class Raw:
     content_type: str = "text/html"
 
 
-Step = Reply | Hang | Reset | Raw
+@dataclass(frozen=True)
+class EchoAuth:
+    status: int
+
+
+Step = Reply | Hang | Reset | Raw | EchoAuth
 
 
 def free_port() -> int:
@@ -135,6 +142,11 @@ class FaultServer:
                     )
                     self.connection.close()
                     self.close_connection = True
+                    return
+                if isinstance(step, EchoAuth):
+                    auth = self.headers.get("Authorization", "")
+                    body = {"error": {"message": f"bad credentials: {auth}", "type": "auth"}}
+                    self._send(step.status, {}, json.dumps(body))
                     return
                 if isinstance(step, Raw):
                     self._send(step.status, {"Content-Type": step.content_type}, step.body)

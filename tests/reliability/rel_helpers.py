@@ -74,6 +74,17 @@ def run(articles: Iterable[Article], extractor: Extractor) -> list[OutputLine]:
     return [OutputLine.model_validate(json.loads(raw)) for raw in out.getvalue().splitlines()]
 
 
+def quick_cli_retries(monkeypatch: Any) -> None:
+    """The CLI has no retry options; make its jobs retry as quickly as QUICK_RETRY does."""
+    import extractor.pipeline as pipeline_module
+    from extractor.retry import call_with_retry
+
+    def quick(fn: Any, policy: RetryPolicy) -> Any:
+        return call_with_retry(fn, QUICK_RETRY)
+
+    monkeypatch.setattr(pipeline_module, "call_with_retry", quick)
+
+
 def bridge_articles(count: int) -> list[Article]:
     return [Article(f"a{n}", BRIDGE) for n in range(count)]
 
