@@ -84,7 +84,9 @@ def _extract(args: argparse.Namespace, gold: Sequence[GoldArticle]) -> Predictio
     from extractor.pipeline import Extractor
     from extractor.runner import run_job
 
-    articles = [Article(g.id, g.text, title=g.title) for g in gold]
+    # The text alone, as a .txt file of the article gives it: the gold title is for
+    # people, and a prompt that differs by it would not replay recordings made from files.
+    articles = [Article(g.id, g.text) for g in gold]
     backend = make_backend(args)
     try:
         extractor = make_extractor(args, backend)

@@ -111,6 +111,7 @@ def to_dict(score: RunScore) -> dict[str, Any]:
         "sectors": {s: _prf(p) for s, p in score.sectors.items()},
         "bootstrap": {"resamples": score.resamples, "seed": score.seed, "level": 0.95},
         "totals": asdict(t),
+        "cost": dict(score.cost),
         "per_article": [_article(a) for a in score.articles],
     }
 
@@ -126,6 +127,17 @@ def _fmt_ci(score: RunScore, name: str) -> str:
 
 def _short(text: str, width: int = 100) -> str:
     return textwrap.shorten(" ".join(text.split()), width=width, placeholder=" ...")
+
+
+def _cost_line(score: RunScore) -> str:
+    c = score.cost
+    if not c:
+        return "cost                    n/a"
+    return (
+        f"{'cost per article':<24}{c['seconds_per_article']:>7}  {'s':<16}  "
+        f"{c['prompt_tokens_per_article']:.0f} prompt + "
+        f"{c['completion_tokens_per_article']:.0f} completion tokens"
+    )
 
 
 def render_text(score: RunScore, *, details: bool = True) -> str:
@@ -160,6 +172,7 @@ def render_text(score: RunScore, *, details: bool = True) -> str:
         f"{t.grounded} of {t.quotes} quotes verbatim",
         f"{'empty-article accuracy':<24}{_fmt(h.empty_accuracy):>7}  {'':<16}  "
         f"{t.empty_ok} of {t.empty_gold} empty articles",
+        _cost_line(score),
         "",
         f"{'sector':<14}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'pred':>6}{'gold':>6}",
         "-" * 53,

@@ -172,6 +172,7 @@ class RunScore:
     seed: int
     similarity: str = "content-words"
     thresholds: Mapping[str, float] = field(default_factory=dict)
+    cost: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def missing(self) -> list[str]:
@@ -225,4 +226,25 @@ def score_run(
             "action_similarity": ACTION_THRESHOLD,
             "quote_overlap": QUOTE_OVERLAP_THRESHOLD,
         },
+        cost=run_cost([predictions[g.id] for g in gold if g.id in predictions]),
     )
+
+
+def run_cost(lines: Sequence[OutputLine]) -> dict[str, float]:
+    """Mean seconds and tokens per article, as the run's own meta recorded them."""
+    if not lines:
+        return {}
+    n = len(lines)
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / n, 1)
+
+    usage = [line.meta.get("usage") or {} for line in lines]
+    return {
+        "articles": n,
+        "seconds_per_article": mean([float(line.meta.get("seconds") or 0) for line in lines]),
+        "prompt_tokens_per_article": mean([float(u.get("prompt_tokens") or 0) for u in usage]),
+        "completion_tokens_per_article": mean(
+            [float(u.get("completion_tokens") or 0) for u in usage]
+        ),
+    }
