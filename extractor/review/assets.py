@@ -32,7 +32,12 @@ font-size:.85em;margin:.15em 0}
 table{border-collapse:collapse;width:100%;font-size:.85em}
 td,th{padding:3px 8px;border-bottom:1px solid #eef0f3;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-#index a{color:#1f5fa8;text-decoration:none}#index a:hover{text-decoration:underline}
+ol.index{columns:2 28em;column-gap:2em;margin:0;padding:0;list-style:none;font-size:.85em}
+ol.index li{display:flex;gap:.5em;break-inside:avoid;padding:1px 0;
+border-bottom:1px solid #f0f1f3}
+ol.index a{flex:1;color:#1f5fa8;text-decoration:none;white-space:nowrap;overflow:hidden;
+text-overflow:ellipsis}
+ol.index a:hover{text-decoration:underline}
 .err{color:#b3261e;font-weight:600}.muted{color:#68717d}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1em}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,serif;font-size:.95em;

@@ -17,7 +17,7 @@ from extractor.review.summary import Summary, summarize
 from extractor.schemas.records import Commitment
 from extractor.schemas.taxonomy import STATUS_ORDER, status_rank
 
-MAX_PAIRS = 15
+MAX_PAIRS = 12
 
 
 def _e(value: object) -> str:
@@ -66,18 +66,20 @@ def _summary(summary: Summary) -> str:
 
 
 def _index(articles: list[ReviewArticle]) -> str:
-    rows = []
+    """Every article with its count, in two columns so the list stays short."""
+    items = []
     for n, a in enumerate(articles):
         count = len(a.line.commitments) if a.line else 0
         state = ""
         if a.line is None:
-            state = '<span class="muted">not in this run</span>'
+            state = ' <span class="muted">not in this run</span>'
         elif a.line.error is not None:
-            state = f'<span class="err">{_e(a.line.error.type)}</span>'
-        rows.append(f'<tr><td><a href="#a{n}">{_e(a.id)}</a></td><td>{_e(a.title[:120])}</td>'
-                    f'<td class="num">{count}</td><td>{state}</td></tr>')
-    return ('<section id="index"><h2>Articles</h2><table><tr><th>id</th><th>title</th>'
-            f'<th class="num">commitments</th><th></th></tr>{"".join(rows)}</table></section>')
+            state = f' <span class="err">{_e(a.line.error.type)}</span>'
+        items.append(f'<li><a href="#a{n}"><b>{_e(a.id)}</b> {_e(a.title[:90])}</a>'
+                     f'<span class="n">{count}</span>{state}</li>')
+    return (f'<section id="index"><h2>Articles <span class="legend">({len(articles)}; '
+            "the number is each one's commitments)</span></h2>"
+            f'<ol class="index">{"".join(items)}</ol></section>')
 
 
 def _card(ci: int, item: Commitment, located: Located | None, prefix: str) -> str:
