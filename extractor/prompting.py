@@ -14,12 +14,33 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from extractor.errors import TemplateError
 from extractor.schemas.taxonomy import SECTORS, STATUS_CUES, STATUSES
 
 TEMPLATE_FILES = ("system.j2", "user.j2", "reask.j2", "example_article.txt", "example_answer.json")
+
+
+MAX_RENDERED_CHARS = 1_000_000  # a prompt this long is a mistake, or a memory bomb
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, also refusing ``'x' * 10**9`` and ``10 ** 10 ** 10``, which the
+    sandbox allows and which would stall or exhaust memory before rendering failed."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError(f"the sandbox refuses the power ** {right}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_RENDERED_CHARS:
+                    raise SecurityError("the sandbox refuses a repetition this long")
+        return super().call_binop(context, operator, left, right)
 
 
 @dataclass(frozen=True)
@@ -53,13 +74,17 @@ class PromptSet:
         return digest.hexdigest()[:12]
 
     def _render(self, name: str, **context: Any) -> str:
-        env = SandboxedEnvironment(
+        env = _BoundedSandbox(
             undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False
         )
         try:
             return env.from_string(self.sources[name]).render(**context).strip()
         except jinja2.TemplateError as exc:  # includes the sandbox's SecurityError
             raise TemplateError(f"prompt template {name} failed to render: {exc}") from exc
+        except Exception as exc:  # the sandbox's range limit, 1/0, {% include %} without loader
+            raise TemplateError(
+                f"prompt template {name} failed to render: {type(exc).__name__}: {exc}"
+            ) from exc
 
     def system(self) -> str:
         answer = json.loads(self.sources["example_answer.json"])
