@@ -459,6 +459,25 @@ def action_similarity(a: str, b: str) -> float:
 MERGE_SIMILARITY: Final = 0.6
 
 
+# SPEC section 1's non-commitments, as the first word of the action a model writes for
+# them: the meeting itself, thanks, greetings, condolences, criticism, speech.
+_NON_COMMITMENT_VERBS: Final = frozenset(
+    {
+        "meet", "met", "hold", "held", "host", "hosted", "had", "have", "has",
+        "thank", "thanked", "thanks", "congratulate", "congratulated", "greet", "greeted",
+        "send", "sent", "wish", "wished", "condole", "condemn", "condemned", "criticize",
+        "criticized", "say", "said", "spoke", "speak", "talk", "talked", "exchange",
+        "exchanged", "express", "expressed", "view", "viewed", "inform", "informed",
+    }
+)  # fmt: skip
+
+
+def is_non_commitment(action: str) -> bool:
+    """True for an action that names a non-commitment (SPEC section 1) by its verb."""
+    words = action.split()
+    return bool(words) and words[0].lower().strip(".,;:") in _NON_COMMITMENT_VERBS
+
+
 def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
     """One commitment per (sector, action): evidence and parties joined, strongest status."""
     merged: list[Commitment] = []

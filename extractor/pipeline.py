@@ -17,12 +17,13 @@ from extractor.chunking import Chunk, chunk_article
 from extractor.counterparts import complete_counterparts
 from extractor.errors import AnswerError, BackendError, ConfigError, ExtractorError
 from extractor.gazetteer import Gazetteer
-from extractor.grounding import locate
+from extractor.grounding import locate, mask_instructions
 from extractor.normalize import (
     MIN_LISTED_SECTORS,
     calibrate_status,
     find_amount,
     find_date,
+    is_non_commitment,
     listed_sectors,
     merge_duplicates,
     normalize_sector,
@@ -407,7 +408,11 @@ class Extractor:
     ) -> tuple[list[Commitment], dict[str, Any]]:
         text = article.text
         spans = sentence_spans(text)
-        resolver = PartyResolver(self.gazetteer, text)
+        # Quotes and parties are checked against the article without injected instructions
+        # ("ignore previous instructions", fake JSON): a model that obeyed them is not
+        # grounded by them. Same length as ``text``, so offsets are unchanged.
+        checked, masked = mask_instructions(text)
+        resolver = PartyResolver(self.gazetteer, checked)
         records: list[Commitment] = []
         ungrounded = 0
         dropped_parties: list[str] = []
@@ -415,7 +420,7 @@ class Extractor:
         alignments: dict[str, int] = {}
         split = dropped_other = 0
         for item, chunk in found:
-            located = locate(item.quote, text, hint=chunk.start)
+            located = locate(item.quote, checked, hint=chunk.start)
             if located is None:
                 ungrounded += 1
                 if not self.config.keep_ungrounded:
@@ -444,6 +449,9 @@ class Extractor:
                 records.extend(self._per_listed_sector(record, listed))
                 if str(item.sector) == "other":  # the model's vague item for the whole list
                     continue
+            if is_non_commitment(record.action):
+                dropped_other += 1
+                continue
             if record.sector == "other" and self.config.drop_other:
                 dropped_other += 1
                 continue
@@ -455,6 +463,7 @@ class Extractor:
             "no_party": len(no_party),
             "split_lists": split,
             "dropped_other": dropped_other,
+            "masked_instructions": masked,
         }
         if self.config.complete_counterparts:
             stats["counterparts_added"] = complete_counterparts(

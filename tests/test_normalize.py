@@ -194,3 +194,13 @@ def test_ongoing_cooperation_reads_as_implemented() -> None:
     assert cue_status("They welcomed our growing cooperation on climate.") == "implemented"
     assert cue_status("They reaffirmed their commitment to the treaty.") == "intended"
     assert cue_status("They directed their ministries to draft a plan.") == "agreed"
+
+
+def test_meetings_thanks_and_criticism_are_not_commitments() -> None:
+    from extractor.normalize import is_non_commitment
+
+    assert is_non_commitment("held a telephone conversation")
+    assert is_non_commitment("Thanked Ukraine for the assistance")
+    assert is_non_commitment("condemn missile tests")
+    assert not is_non_commitment("build a railway to the port")
+    assert not is_non_commitment("")
