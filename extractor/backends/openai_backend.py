@@ -41,8 +41,8 @@ def _retry_after(response: Any) -> float | None:
         except ValueError:
             pass
         when = _http_date(raw) if scale == 1.0 else None  # RFC 9110: seconds or a date
-        if when is not None:
-            return max(0.0, when - time.time())
+        if when is not None and when > time.time():  # a past date (clock skew): back off
+            return when - time.time()
     return None
 
 
