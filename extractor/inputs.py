@@ -262,7 +262,8 @@ def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[A
                 continue
             stripped = text.lstrip()
             if stripped.startswith("{") and "\n" in stripped.strip():
-                yield from read_jsonl(text.splitlines(keepends=True), "stdin")
+                # "\n" only: splitlines() would cut records at U+2028 inside a string.
+                yield from read_jsonl(text.split("\n"), "stdin")
             else:
                 yield _article_from_text("stdin", text)
             continue

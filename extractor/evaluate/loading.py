@@ -21,7 +21,10 @@ def _lines(path: Path, what: str) -> list[tuple[int, str]]:
         raise ConfigError(f"{what} file {path} does not exist") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {what} file {path}: {exc}") from exc
-    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    # JSON Lines end at "\n" only: str.splitlines() would also split inside a string at
+    # U+2028, U+0085 and other separators that JSON leaves unescaped (common in news text).
+    lines = text.split("\n")
+    return [(n, line.rstrip("\r")) for n, line in enumerate(lines, start=1) if line.strip()]
 
 
 def _parse(model: type[M], path: Path, number: int, line: str, what: str) -> M:
