@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,6 +87,28 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 
 
+def _add_job_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("large jobs")
+    group.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="articles in flight at once (default: 1 for embedded, 8 for servers)",
+    )
+    group.add_argument("--rpm", type=float, help="at most this many model requests a minute")
+    group.add_argument("--tpm", type=float, help="at most this many tokens a minute")
+    group.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ask the model even when the call log holds the answer to the same request",
+    )
+    group.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="start -o FILE over instead of continuing the job that wrote it",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="extractor",
@@ -102,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", type=Path, help="output JSONL (default stdout)")
     extract.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
     extract.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    _add_job_options(extract)
     _add_backend_options(extract)
     _add_pipeline_options(extract)
     from extractor.evaluate.cli import add_eval_parser
@@ -115,11 +138,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_review_parsers(sub)
     add_export_parser(sub)
+    from extractor.jobs.logs_cli import add_logs_parser
+
+    add_logs_parser(sub)
     return parser
 
 
-def make_backend(args: argparse.Namespace) -> Backend:
-    """The backend the options ask for; errors say which option to fix."""
+def make_backend(
+    args: argparse.Namespace, wrap: Callable[[Backend], Backend] | None = None
+) -> Backend:
+    """The backend the options ask for; errors say which option to fix. ``wrap`` (the
+    call log, cache and rate limits) goes under ``--record``, so recordings hold cached
+    answers too."""
     backend: Backend
     if args.backend == "embedded":
         from extractor.backends.embedded import EmbeddedBackend
@@ -148,6 +178,8 @@ def make_backend(args: argparse.Namespace) -> Backend:
         if args.replay is None:
             raise ConfigError("--backend replay needs --replay FILE")
         backend = ReplayBackend(args.replay, model=args.model)
+    if wrap is not None:
+        backend = wrap(backend)
     if args.record is not None:
         from extractor.backends.replay import Recorder
 
@@ -172,39 +204,99 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
 
 
+def _endpoint(args: argparse.Namespace) -> str:
+    """Where answers come from, beyond the model name: part of the cache key."""
+    if args.backend == "openai":
+        return str(args.base_url or "https://api.openai.com/v1")
+    if args.backend == "replay":
+        return str(args.replay)
+    return str(args.model_path or "shipped")
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    """Stream the inputs through the pipeline: resume -o FILE, log and cache every call,
+    N workers under rate limits, lines in input order, progress on stderr."""
     from itertools import chain
 
     from extractor.inputs import iter_articles
+    from extractor.jobs.calllog import CallLog
+    from extractor.jobs.progress import Progress, Summary
+    from extractor.jobs.resume import Resumed
+    from extractor.jobs.setup import JobLimits, backend_stack, default_concurrency, open_output
+    from extractor.jobs.totals import count_articles
     from extractor.output import LineWriter
+    from extractor.prompting import PromptSet
     from extractor.runner import run_job
 
     if args.max_attempts < 1:
         raise ConfigError("--max-attempts must be at least 1")
+    limits = JobLimits(args.concurrency or default_concurrency(args.backend), args.rpm, args.tpm)
+    limits.check()
     articles = iter_articles(args.inputs, encoding=args.encoding)
+    out, resumed = sys.stdout, Resumed()
+    if args.output:  # before the model loads: a file from another job fails fast
+        out, resumed = open_output(
+            args.output, articles, fmt=args.format, overwrite=args.overwrite
+        )
     first = next(articles, None)  # fail on a missing path before loading a model
-    backend = make_backend(args)
+    log = CallLog.in_home(default_home())
+    prompt_version = PromptSet.load(args.prompts).version
+    run_id = log.start_run(
+        getattr(args, "command_line", []),
+        output=str(args.output) if args.output else None,
+        prompt_version=prompt_version,
+    )
+    summary = Summary(skipped=resumed.done, skipped_failed=resumed.failed)
+    status = "failed"
+    backend: Backend | None = None
     try:
+        wrap = backend_stack(
+            log,
+            run_id=run_id,
+            prompt_version=prompt_version,
+            endpoint=_endpoint(args),
+            use_cache=not args.no_cache,
+            limits=limits,
+        )
+        backend = make_backend(args, wrap)
         extractor = make_extractor(args, backend)
-        out = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
-        try:
-            summary = run_job(
-                chain([first] if first is not None else [], articles),
-                extractor,
-                LineWriter(out, args.format),
-                progress=not args.quiet,
-            )
-        finally:
-            if args.output:
-                out.close()
+        show = Progress.wanted(args.quiet)
+        total = count_articles(args.inputs) if show else None
+        run_job(
+            chain([first] if first is not None else [], articles),
+            extractor,
+            LineWriter(out, args.format),
+            progress=not args.quiet,
+            concurrency=limits.concurrency,
+            tracker=Progress(summary, show=show, total=total),
+            first_index=resumed.done,
+            run_id=run_id,
+        )
+        status = "done"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
-        backend.close()
-    return EXIT_FAILURES if summary.failed else EXIT_OK
+        if backend is not None:
+            backend.close()
+        log.finish_run(
+            run_id, status=status,
+            backend=backend.name if backend else args.backend,
+            model=backend.model if backend else args.model,
+            articles=summary.done, skipped=summary.skipped, failed=summary.failed,
+            cached=summary.cached, prompt_tokens=summary.prompt_tokens,
+            completion_tokens=summary.completion_tokens,
+        )
+        log.close()
+        if args.output:
+            out.close()
+    return EXIT_FAILURES if summary.failed or summary.skipped_failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = ["extractor", *(sys.argv[1:] if argv is None else argv)]
     try:
         if args.command == "extract":
             return cmd_extract(args)
@@ -220,6 +312,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from extractor.review.cli import cmd_review, cmd_show
 
             return cmd_review(args) if args.command == "review" else cmd_show(args)
+        if args.command == "logs":
+            from extractor.jobs.logs_cli import cmd_logs
+
+            return cmd_logs(args)
         if args.command == "export":
             from extractor.export.cli import cmd_export
 

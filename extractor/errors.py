@@ -6,6 +6,8 @@ ExtractorError
 ├── ModelFilesError        embedded weights missing or corrupt
 ├── TemplateError          a prompt template that fails to render
 ├── BatchError             a batch job that is not ready or cannot be collected
+├── ResumeError            an existing -o file that this job cannot continue  (exit 2)
+├── CallLogError           the SQLite call log cannot be opened or is too new (exit 2)
 └── BackendError           the model could not be reached or answered badly
     ├── TransientBackendError   rate limit, timeout, 5xx: retried
     ├── ModeRejectedError       the server refuses a response format: next mode
@@ -40,6 +42,14 @@ class TemplateError(ExtractorError):
 
 class BatchError(ExtractorError):
     """A Batch API job is not finished, or its results cannot be turned into lines."""
+
+
+class ResumeError(ConfigError):
+    """An existing output file is not this job's partial output, so it cannot be resumed."""
+
+
+class CallLogError(ExtractorError):
+    """The call log database cannot be opened, migrated or read."""
 
 
 class BackendError(ExtractorError):

@@ -1,66 +1,81 @@
-"""Run a job: every input article yields exactly one output line, in input order."""
+"""Run a job: every input article yields exactly one output line, in input order.
+
+``extract_one`` is the unit of work (one article in, one line out, never raises), so any
+engine can drive it; ``run_job`` streams articles through it with N workers, writes the
+lines in input order as they are ready, and keeps the progress bar and summary.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from extractor.articles import Article
+from extractor.jobs.context import article_calls
+from extractor.jobs.pool import ordered_map
+from extractor.jobs.progress import Progress, Summary
 from extractor.output import LineWriter
 from extractor.pipeline import Extractor
 from extractor.schemas.records import ArticleError, OutputLine
 
-
-@dataclass
-class Summary:
-    done: int = 0
-    failed: int = 0
-    commitments: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
+__all__ = ["Summary", "extract_one", "run_job"]
 
 
-def run_job(
-    articles: Iterable[Article], extractor: Extractor, writer: LineWriter, *, progress: bool
-) -> Summary:
-    summary = Summary()
-    started = time.monotonic()
-    show = progress and sys.stderr.isatty()
-    for article in articles:
+def extract_one(extractor: Extractor, article: Article, index: int | None = None) -> OutputLine:
+    """The output line of one article. Never raises: a bug costs one article, not the job.
+
+    Safe to call from several threads on one Extractor. ``index`` (the input position)
+    goes into the call log; ``meta.cached`` is true when every model answer for the
+    article came from the call-log cache."""
+    with article_calls(article, index) as calls:
         try:
             line = extractor.extract(article)
-        except Exception as exc:  # a bug must cost one article, not the job
+        except Exception as exc:
             line = OutputLine(
                 id=article.id,
                 meta=extractor.base_meta(),
                 error=ArticleError(type=type(exc).__name__, message=f"internal error: {exc}"),
             )
-        writer.write(line)
-        summary.done += 1
-        summary.failed += line.error is not None
-        summary.commitments += len(line.commitments)
-        usage = line.meta.get("usage", {})
-        summary.prompt_tokens += int(usage.get("prompt_tokens", 0))
-        summary.completion_tokens += int(usage.get("completion_tokens", 0))
-        if show:
-            print(
-                f"\r{summary.done} articles, {summary.failed} failed, "
-                f"{summary.commitments} commitments, "
-                f"{summary.prompt_tokens + summary.completion_tokens} tokens",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-    summary.seconds = round(time.monotonic() - started, 2)
-    if progress:
-        print(
-            f"{'' if not show else chr(10)}extractor: {summary.done} articles "
-            f"({summary.failed} failed), {summary.commitments} commitments, "
-            f"{summary.prompt_tokens}+{summary.completion_tokens} tokens, "
-            f"{summary.seconds} s",
-            file=sys.stderr,
-        )
+    if calls.all_cached:
+        line.meta["cached"] = True
+    return line
+
+
+def run_job(
+    articles: Iterable[Article],
+    extractor: Extractor,
+    writer: LineWriter,
+    *,
+    progress: bool,
+    concurrency: int = 1,
+    tracker: Progress | None = None,
+    first_index: int = 0,
+    run_id: str | None = None,
+) -> Summary:
+    """Extract every article with ``concurrency`` workers; lines are written in input order.
+
+    ``progress`` prints the summary on stderr at the end (and a bar, when stderr is a
+    terminal and no ``tracker`` is given). ``first_index`` is the input position of the
+    first article (after the ones a resumed job skipped)."""
+    if tracker is None:
+        tracker = Progress(Summary(), show=Progress.wanted(not progress))
+    summary = tracker.summary
+    started = time.monotonic()
+
+    def work(item: tuple[int, Article]) -> OutputLine:
+        return extract_one(extractor, item[1], item[0])
+
+    try:
+        for line in ordered_map(work, enumerate(articles, start=first_index), concurrency):
+            writer.write(line)
+            tracker.update(line)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        tracker.close()
+        summary.seconds = round(time.monotonic() - started, 2)
+        if progress:
+            print(summary.text(run_id), file=sys.stderr, flush=True)
     return summary

@@ -19,7 +19,9 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _openai_args(stub: StubServer, *extra: str) -> list[str]:
-    return ["--backend", "openai", "--model", "m", "--base-url", stub.url + "/v1", *extra]
+    # One worker: the stub hands out its scripted replies in the order requests arrive.
+    return ["--backend", "openai", "--model", "m", "--base-url", stub.url + "/v1",
+            "--concurrency", "1", *extra]
 
 
 def _lines(text: str) -> list[OutputLine]:

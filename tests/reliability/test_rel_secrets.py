@@ -63,7 +63,7 @@ def test_key_absent_from_outputs_errors_and_logs(
     code = main([
         "extract", *_articles(tmp_path, 4), "-o", str(out_file), "--record", str(record),
         "--backend", "openai", "--model", "m", "--base-url", server.url + "/v1",
-        "--mode", "json_schema", "--max-attempts", "1",
+        "--mode", "json_schema", "--max-attempts", "1", "--concurrency", "1",  # scripted order
     ])
     captured = capsys.readouterr()
     assert code == 1

@@ -1,0 +1,106 @@
+"""Requests-per-minute and tokens-per-minute limits, shared by every worker thread.
+
+Providers cut a client off with 429s when it exceeds its RPM/TPM quota; retrying those
+wastes the quota further. A token bucket per limit, refilled continuously at
+``limit / 60`` per second and holding one second's worth, spaces requests evenly instead
+of sending a burst each minute. Callers reserve before sleeping, so waiting threads are
+served first come, first served, and nobody spins.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from extractor.backends.base import Backend, Completion, CompletionRequest
+from extractor.errors import ConfigError
+
+CHARS_PER_TOKEN = 4  # a rough prompt-size estimate; corrected by the real usage afterwards
+
+
+class TokenBucket:
+    """``acquire(n)`` blocks until ``n`` units fit under ``per_minute``; thread-safe."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if per_minute <= 0:
+            raise ConfigError(f"a rate limit must be positive, not {per_minute}")
+        self.rate = per_minute / 60.0
+        self.capacity = max(1.0, self.rate)
+        self._level = self.capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._stamp = clock()
+        self._lock = threading.Lock()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        self._level = min(self.capacity, self._level + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def acquire(self, amount: float = 1.0) -> float:
+        """Reserve ``amount`` and wait for it; returns the seconds waited.
+
+        An amount above the bucket's size waits for a full bucket and leaves it in debt,
+        so the next callers wait for the excess: the average still holds.
+        """
+        with self._lock:
+            self._refill()
+            need = min(amount, self.capacity)
+            wait = max(0.0, (need - self._level) / self.rate)
+            self._level -= amount
+        if wait > 0:
+            self._sleep(wait)
+        return wait
+
+    def adjust(self, extra: float) -> None:
+        """Charge ``extra`` more units (or refund, when negative) after the fact."""
+        with self._lock:
+            self._refill()
+            self._level = min(self.capacity, self._level - extra)
+
+
+def estimate_tokens(request: CompletionRequest) -> int:
+    """Prompt characters / 4 plus the answer limit: what a provider reserves up front."""
+    chars = sum(len(m.get("content", "")) for m in request.messages)
+    return chars // CHARS_PER_TOKEN + request.max_tokens
+
+
+class RateLimitedBackend:
+    """Wraps a backend so its calls stay under ``rpm`` requests and ``tpm`` tokens a
+    minute. Only real calls pass through it: cache hits sit above and cost nothing."""
+
+    def __init__(
+        self, inner: Backend, *, rpm: float | None = None, tpm: float | None = None
+    ) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.model = inner.model
+        self.requests = TokenBucket(rpm) if rpm else None
+        self.tokens = TokenBucket(tpm) if tpm else None
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        if self.requests is not None:
+            self.requests.acquire(1)
+        estimate = estimate_tokens(request) if self.tokens is not None else 0
+        if self.tokens is not None:
+            self.tokens.acquire(estimate)
+        try:
+            completion = self.inner.complete(request)
+        except Exception:
+            if self.tokens is not None:  # a failed call used (almost) nothing
+                self.tokens.adjust(-estimate)
+            raise
+        if self.tokens is not None:
+            used = completion.prompt_tokens + completion.completion_tokens
+            self.tokens.adjust(used - estimate)
+        return completion
+
+    def close(self) -> None:
+        self.inner.close()
