@@ -293,10 +293,11 @@ def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[A
 
 
 def _jsonl_file(path: Path, encoding: str | None) -> Iterator[Article]:
+    """Line by line, never the whole file: a corpus JSONL may be larger than memory."""
     try:
-        with path.open("rb") as stream:
-            raw_lines = stream.readlines()
+        stream = path.open("rb")
     except OSError as exc:
         yield Article(path.stem, "", error=("InputError", f"{path}: {exc}"))
         return
-    yield from read_jsonl(raw_lines, path.stem, encoding)
+    with stream:
+        yield from read_jsonl(stream, path.stem, encoding)
