@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_job_options(extract)
     _add_backend_options(extract)
     _add_pipeline_options(extract)
+    from extractor.engines import add_engine_options
+
+    add_engine_options(extract)
     from extractor.evaluate.cli import add_eval_parser
 
     add_eval_parser(sub, _add_backend_options, _add_pipeline_options)
@@ -298,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.command_line = ["extractor", *(sys.argv[1:] if argv is None else argv)]
     try:
+        if args.command == "extract" and args.engine == "ray":
+            from extractor.engines.ray_engine import cmd_extract_ray
+
+            return cmd_extract_ray(args)
         if args.command == "extract":
             return cmd_extract(args)
         if args.command == "eval":
