@@ -24,11 +24,10 @@ from extractor.jobs.calldb import Database
 
 DB_NAME = "calls.sqlite3"
 BLOB_MIN_CHARS = 256  # longer message contents are stored once, by hash
-_SECRET_PATTERNS = (
-    re.compile(r"(?i)(authorization|api[-_]?key|bearer)([\"':= ]+)([^\s\"',}]+)"),
-    re.compile(r"\bsk-[A-Za-z0-9_\-*]{6,}"),
-    re.compile(r"(?<=://)[^/@\s:]+:[^/@\s]+@"),  # user:password@ in URLs
-)
+_BEARER = re.compile(r"(?i)\bbearer\s+[^\s\"',}]+")
+_KEY_FIELD = re.compile(r"(?i)(authorization|api[-_]?key)([\"':= ]+)(?!bearer)([^\s\"',}]+)")
+_KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-*]{6,}")
+_URL_PASSWORD = re.compile(r"(?<=://)[^/@\s:]+:[^/@\s]+@")
 
 
 def redact(text: str) -> str:
@@ -37,9 +36,10 @@ def redact(text: str) -> str:
     key = os.environ.get("OPENAI_API_KEY", "")
     if len(key) >= 4:
         text = text.replace(key, "***")
-    text = _SECRET_PATTERNS[0].sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
-    text = _SECRET_PATTERNS[1].sub("sk-***", text)
-    return _SECRET_PATTERNS[2].sub("***@", text)
+    text = _BEARER.sub("Bearer ***", text)
+    text = _KEY_FIELD.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _KEY_SHAPE.sub("sk-***", text)
+    return _URL_PASSWORD.sub("***@", text)
 
 
 def completion_to_dict(completion: Completion) -> dict[str, Any]:
