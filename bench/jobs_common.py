@@ -27,8 +27,11 @@ from extractor.runner import run_job  # noqa: E402
 
 COUNTRIES = ["Tajikistan", "Uzbekistan", "Kazakhstan", "Russia", "China", "India", "Turkey",
              "Iran", "Germany", "France", "Brazil", "Egypt", "Japan", "Vietnam", "Kenya"]
-FILLER = ("officials said the delegation discussed the regional situation and the "
-          "economy of both countries during the visit to the capital").split()
+FILLER = [
+    "officials", "said", "the", "delegation", "discussed", "the", "regional", "situation",
+    "and", "the", "economy", "of", "both", "countries", "during", "the", "visit", "to",
+    "the", "capital",
+]
 
 
 def machine() -> str:
@@ -87,7 +90,7 @@ def fake_job(
             use_cache=True, limits=JobLimits(1),
         )(fake)
     extractor = Extractor(backend, prompts, Gazetteer.build(), ExtractConfig())
-    stream, resumed = open_output(out, iter(()), fmt="jsonl", overwrite=True)
+    stream, _ = open_output(out, iter(()), fmt="jsonl", overwrite=True)
     try:
         return run_job(articles, extractor, LineWriter(stream), progress=False,
                        tracker=Progress(Summary(), show=False))
