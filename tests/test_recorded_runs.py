@@ -70,7 +70,8 @@ def test_recorded_run_scores_what_the_readme_says(
     assert report["errors"] == [], "some recorded answers no longer replay: re-record the run"
     for column, (section, key) in CHECKED.items():
         written = float(re.findall(r"\d\.\d+", row[column])[0])
-        measured = round(float(report[section][key]), 3)
-        assert measured == written, (
+        measured = float(report[section][key])  # the JSON report keeps 4 decimals
+        # Half a unit of the table's third decimal, plus the report's own rounding.
+        assert abs(measured - written) <= 0.00051, (
             f"{row['run']}: {column} is {measured} now, eval/README.md says {written}"
         )
