@@ -26,7 +26,8 @@ def test_embedded_model_on_the_seed_article(
     else:
         monkeypatch.setenv("EXTRACTOR_HOME", USER_EXTRACTOR_HOME)
     target = tmp_path / "out.jsonl"
-    code = main(["extract", str(example_path), "-o", str(target), "--quiet"])
+    # --no-cache: the call log of an earlier run must not answer for the model.
+    code = main(["extract", str(example_path), "-o", str(target), "--quiet", "--no-cache"])
     assert code == 0
     raw = target.read_text(encoding="utf-8").splitlines()
     assert len(raw) == 1
@@ -41,3 +42,6 @@ def test_embedded_model_on_the_seed_article(
             assert example_text[ev.start : ev.end] == ev.quote
     keys = {p.key for item in line.commitments for p in item.parties}
     assert {"TJ", "RU-TA"} <= keys
+    # The acceptance: the textile joint enterprises and the pharmaceutical item.
+    sectors = {item.sector for item in line.commitments}
+    assert {"industry", "health"} <= sectors, sectors

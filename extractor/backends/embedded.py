@@ -17,6 +17,7 @@ from typing import Any
 
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.backends.openai_backend import OpenAIBackend
+from extractor.backends.prefix_cache import PrefixCache
 from extractor.errors import ConfigError, ModelFilesError
 from extractor.model_files import QWEN_CODER_1_5B, ensure_joined, verify_gguf
 
@@ -40,6 +41,7 @@ class EmbeddedBackend:
         n_ctx: int = DEFAULT_CONTEXT,
         threads: int | None = None,
         startup_timeout: float = 120.0,
+        prefix_cache: bool = True,
     ) -> None:
         try:
             import xllamacpp
@@ -70,6 +72,11 @@ class EmbeddedBackend:
         params.port = 0
         key = secrets.token_hex(16)
         params.api_keys = [key]
+        slots = cache_dir / "prefix-kv"
+        if prefix_cache:
+            slots.mkdir(parents=True, exist_ok=True)
+            params.slot_save_path = str(slots) + os.sep
+            params.endpoint_slots = True
         try:
             self._server: Any = xllamacpp.Server(params)
         except Exception as exc:
@@ -84,9 +91,34 @@ class EmbeddedBackend:
         self._client = OpenAIBackend(
             self.model, base_url=f"{base}/v1", api_key=key, mode="json_schema"
         )
+        self.prefix: PrefixCache | None = None
+        if prefix_cache:
+            stat = path.stat()
+            model_id = (
+                QWEN_CODER_1_5B.sha256
+                if model_path is None
+                else f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+            )
+            self.prefix = PrefixCache(
+                base_url=base,
+                api_key=key,
+                folder=slots,
+                model_id=model_id,
+                n_ctx=n_ctx,
+                runtime=f"xllamacpp {getattr(xllamacpp, '__version__', '?')}",
+            )
 
     def complete(self, request: CompletionRequest) -> Completion:
-        return self._client.complete(request)
+        if self.prefix is not None:
+            system = next(
+                (str(m.get("content", "")) for m in request.messages if m.get("role") == "system"),
+                "",
+            )
+            self.prefix.before_first(system)
+        completion = self._client.complete(request)
+        if self.prefix is not None:
+            self.prefix.after_first()
+        return completion
 
     def close(self) -> None:
         self._client.close()
