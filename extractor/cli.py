@@ -59,8 +59,20 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--chunk-chars",
         type=int,
-        default=3000,
-        help="articles longer than this are split on sentence boundaries",
+        default=1500,
+        help="passage length for articles longer than --single-pass-chars (split on "
+        "sentence boundaries, with overlap)",
+    )
+    group.add_argument(
+        "--single-pass-chars",
+        type=int,
+        default=2500,
+        help="articles up to this length go to the model whole",
+    )
+    group.add_argument(
+        "--no-sentence-sectors",
+        action="store_true",
+        help="do not add a commitment for each further sector a quoted sentence names",
     )
     group.add_argument(
         "--keep-ungrounded",
@@ -199,6 +211,8 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         max_attempts=args.max_attempts,
         max_tokens=args.max_tokens,
         chunk_chars=args.chunk_chars,
+        single_pass_chars=args.single_pass_chars,
+        expand_sentence_sectors=not args.no_sentence_sectors,
         keep_ungrounded=args.keep_ungrounded,
         calibrate_status=not args.no_calibrate_status,
         refine_sectors=not args.no_refine_sectors,

@@ -130,7 +130,11 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
         "trade",
     ),
     (
-        re.compile(r"\b(invest\w*|bank\w*|loans?|credit|financ\w*|currenc\w*|payments?)\b", re.I),
+        re.compile(
+            r"\b(invest(ment|ments|ing|ors?|ed|s)?|bank\w*|loans?|credit|financ\w*|"
+            r"currenc\w*|payments?)\b",
+            re.I,
+        ),
         "finance",
     ),
     (
@@ -152,12 +156,15 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
     (
         re.compile(
             r"\b(diplomat\w*|consul\w*|migra\w*|justice|legal|parliament\w*|"
-            r"corruption|democra\w*|governance|visa\w*|BRICS|United Nations|UN)\b",
+            r"corruption|democra\w*|governance|visa\w*)\b",
             re.I,
         ),
         "governance",
     ),
-    (re.compile(r"\b(construct\w*|housing|urban|building materials)\b", re.I), "construction"),
+    (
+        re.compile(r"\b(construction|housing|urban development|building materials)\b", re.I),
+        "construction",
+    ),
     (re.compile(r"\b(industr\w*|manufactur\w*|factor(y|ies)|plants?)\b", re.I), "industry"),
 ]
 
@@ -318,14 +325,36 @@ def normalize_sector(value: str) -> tuple[str, str | None]:
     return "other", key or None
 
 
+# Words that name a sector but mostly qualify something else ("security environment",
+# "democratic values", "diplomatic relations"): not enough to add a commitment.
+_QUALIFIER_WORDS: Final = frozenset({"environment", "democratic", "diplomatic", "economic"})
+
+
+def sector_mentions(sentence: str) -> list[tuple[str, str]]:
+    """(word as written, sector) for each sector SPEC's words name in the sentence, in
+    order of first mention, one word per sector."""
+    found: dict[str, tuple[int, str]] = {}
+    for pattern, sector in _OTHER_KEYWORDS:
+        for match in pattern.finditer(sentence):
+            if match.group(0).lower() in _QUALIFIER_WORDS:
+                continue
+            if sector not in found or match.start() < found[sector][0]:
+                found[sector] = (match.start(), match.group(0))
+            break
+    return [(word, sector) for sector, (_, word) in sorted(found.items(), key=lambda i: i[1][0])]
+
+
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """SPEC's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
     the evidence sentence only when they name no sector."""
     if sector not in _GENERIC_SECTORS:
         return sector
+    own = f"{subsector or ''} {action}"
+    if re.search(rf"\b{sector}", own, re.I):
+        return sector  # "cooperate in industry" stays industry whatever the sentence lists
     keywords = _OTHER_KEYWORDS if sector == "other" else _SECTOR_KEYWORDS
-    for probe in (f"{subsector or ''} {action}", sentence):
+    for probe in (own, sentence):
         for pattern, target in keywords:
             if pattern.search(probe):
                 return target

@@ -28,6 +28,7 @@ from extractor.normalize import (
     merge_duplicates,
     normalize_sector,
     refine_sector,
+    sector_mentions,
     sort_evidence,
 )
 from extractor.parsing import ParseError, parse_answer
@@ -72,7 +73,10 @@ _STATUS_SYNONYMS = {
 class ExtractConfig:
     max_attempts: int = 3
     max_tokens: int = 2048
-    chunk_chars: int = 3000
+    chunk_chars: int = 1500
+    # Articles up to this length go to the model in one pass; longer ones in passages of
+    # ``chunk_chars``, where a small model finds more of what each passage holds.
+    single_pass_chars: int = 2500
     keep_ungrounded: bool = False
     calibrate_status: bool = True
     raise_discussed: bool = True
@@ -80,6 +84,7 @@ class ExtractConfig:
     split_sector_lists: bool = True
     drop_other: bool = True
     complete_counterparts: bool = True
+    expand_sentence_sectors: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -266,6 +271,8 @@ class Extractor:
         return self._line(article, assemble)
 
     def passages(self, article: Article) -> list[Chunk]:
+        if len(article.text) <= self.config.single_pass_chars:
+            return chunk_article(article.text, max(len(article.text), self.config.chunk_chars))
         return chunk_article(article.text, self.config.chunk_chars)
 
     def first_requests(self, article: Article) -> list[CompletionRequest]:
@@ -465,6 +472,8 @@ class Extractor:
             "dropped_other": dropped_other,
             "masked_instructions": masked,
         }
+        if self.config.expand_sentence_sectors:
+            stats["sentence_sectors_added"] = expand_sentence_sectors(records)
         if self.config.complete_counterparts:
             stats["counterparts_added"] = complete_counterparts(
                 records, resolver.mentioned_parties()
@@ -523,6 +532,36 @@ def opening_of(text: str) -> str:
             break
         out = (out + " " + text[start:end]).strip()
     return out[: OPENING_CHARS * 2]
+
+
+def expand_sentence_sectors(records: list[Commitment]) -> int:
+    """One more commitment for each other sector a record's sentence names.
+
+    A small model writes one item for "enhance security, address humanitarian concerns
+    and increase vaccinations"; SPEC section 1 counts one per sector. The added item
+    copies the parties and status of the model's item from that sentence.
+    """
+    added: list[Commitment] = []
+    by_sentence: dict[tuple[int | None, int | None], list[Commitment]] = {}
+    for record in records:
+        if record.grounded:
+            ev = record.evidence[0]
+            by_sentence.setdefault((ev.start, ev.end), []).append(record)
+    for group in by_sentence.values():
+        covered = {r.sector for r in group}
+        sentence = group[0].evidence[0].quote
+        for word, sector in sector_mentions(sentence):
+            if sector in covered:
+                continue
+            covered.add(sector)
+            added.append(
+                group[0].model_copy(
+                    update={"sector": sector, "subsector": None, "action": f"cooperate on {word}"},
+                    deep=True,
+                )
+            )
+    records.extend(added)
+    return len(added)
 
 
 def sort_records(records: list[Commitment]) -> list[Commitment]:

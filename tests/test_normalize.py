@@ -204,3 +204,16 @@ def test_meetings_thanks_and_criticism_are_not_commitments() -> None:
     assert is_non_commitment("condemn missile tests")
     assert not is_non_commitment("build a railway to the port")
     assert not is_non_commitment("")
+
+
+def test_sector_mentions_in_order_one_word_per_sector() -> None:
+    from extractor.normalize import sector_mentions
+
+    found = sector_mentions(
+        "to enhance security in the region, address humanitarian aid needs, and increase "
+        "Covid-19 vaccinations and vaccine production"
+    )
+    assert found == [("security", "security"), ("humanitarian aid", "aid"),
+                     ("vaccinations", "health")]
+    # Qualifiers and look-alikes name no sector: "constructive", "investigation".
+    assert sector_mentions("a constructive investigation in a secure environment") == []

@@ -294,7 +294,7 @@ def test_long_article_is_chunked_with_article_offsets(make_extractor: MakeExtrac
                                       parties=["Tajikistan", "Uzbekistan"],
                                       action="build a bridge")]}
 
-    extractor, backend = make_extractor(answer, chunk_chars=400)
+    extractor, backend = make_extractor(answer, chunk_chars=400, single_pass_chars=600)
     line = extractor.extract(Article("long", text))
     assert line.error is None
     assert line.meta["chunks"] == len(backend.history) > 2
@@ -416,3 +416,37 @@ def test_one_sided_commitment_gets_the_articles_other_party(
     line = extractor.extract(Article(SEED, example_text))
     health = next(c for c in line.commitments if c.sector == "health")
     assert _keys(health) == {"TJ"}
+
+
+def test_articles_up_to_the_single_pass_length_go_whole(make_extractor: MakeExtractor,
+                                                       example_text: str) -> None:
+    extractor, _ = make_extractor([{"commitments": []}], chunk_chars=500,
+                                        single_pass_chars=len(example_text))
+    assert extractor.extract(Article(SEED, example_text)).meta["chunks"] == 1
+    extractor, _ = make_extractor(lambda request: {"commitments": []}, chunk_chars=500,
+                                        single_pass_chars=len(example_text) - 1)
+    assert extractor.extract(Article(SEED, example_text)).meta["chunks"] > 1
+
+
+def test_each_further_sector_of_a_quoted_sentence_is_a_commitment(
+    make_extractor: MakeExtractor, example_text: str
+) -> None:
+    quote = "The sides also discussed the potential for collaboration in the pharmaceutical"
+    answer = {"commitments": [_item("health", quote, parties=["Tajikistan", "Tatarstan"],
+                                    action="jointly produce medical products")]}
+    extractor, _ = make_extractor([answer])
+    line = extractor.extract(Article(SEED, example_text))
+    assert [c.sector for c in line.commitments] == ["health"]  # nothing else named there
+    quote = "focusing on key areas such as industry, energy, machine engineering"
+    answer = {"commitments": [_item("industry", quote, parties=["Tajikistan", "Tatarstan"],
+                                    action="cooperate in industry")]}
+    extractor, _ = make_extractor([answer], split_sector_lists=False)
+    line = extractor.extract(Article(SEED, example_text))
+    sectors = [c.sector for c in line.commitments]
+    assert sorted(sectors) == sorted(set(sectors))
+    assert {"industry", "energy", "transport", "agriculture"} <= set(sectors)
+    assert line.meta["sentence_sectors_added"] >= 3
+    extractor, _ = make_extractor([answer], split_sector_lists=False,
+                                  expand_sentence_sectors=False)
+    assert [c.sector for c in extractor.extract(Article(SEED, example_text)).commitments] == [
+        "industry"]
