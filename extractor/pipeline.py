@@ -548,7 +548,7 @@ def expand_sentence_sectors(records: list[Commitment]) -> int:
             ev = record.evidence[0]
             by_sentence.setdefault((ev.start, ev.end), []).append(record)
     for group in by_sentence.values():
-        covered = {r.sector for r in group}
+        covered: set[str] = {str(r.sector) for r in group}
         sentence = group[0].evidence[0].quote
         for word, sector in sector_mentions(sentence):
             if sector in covered:
