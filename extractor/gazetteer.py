@@ -127,10 +127,14 @@ class Gazetteer:
 
     def place_of(self, code: str) -> Place | None:
         """The country or organization with this code, if the gazetteer knows it."""
+        return self._by_code.get(code)
+
+    @cached_property
+    def _by_code(self) -> dict[str, Place]:
+        index: dict[str, Place] = {}
         for place in (*self.countries.values(), *self.organizations.values()):
-            if place.code == code:
-                return place
-        return None
+            index.setdefault(place.code, place)
+        return index
 
     def _country_place(self, code: str) -> Place:
         for place in self.countries.values():

@@ -7,6 +7,7 @@ boundaries; both need the same idea of a sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -56,18 +57,28 @@ _ABBREVIATIONS = frozenset(
         "e.g",
     ]
 )
+_WORD_GAPS = (" ", "\n", "\t", "\r", "\xa0")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)]*\s+|\n\s*\n|\n(?=\s*[-•*]\s)|\n")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Non-empty sentences as (start, end) with surrounding whitespace trimmed."""
+    return list(_sentence_spans(text))
+
+
+# Chunking, grounding and the pipeline each ask for one article's sentences; a pure
+# function of the text, remembered for the last few articles.
+@lru_cache(maxsize=8)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
         if match.group(0)[0] == ".":
-            before = text[start : match.start()].split()
-            last = before[-1].lower().rstrip(".") if before else ""
+            stop = match.start()
+            # The word before the period, without splitting the whole sentence.
+            cut = max(text.rfind(ws, start, stop) for ws in _WORD_GAPS)
+            last = text[max(cut + 1, start) : stop].lower().rstrip(".")
             following = text[end : end + 1]
             if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                 continue
@@ -76,16 +87,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         _add(text, start, end, spans)
         start = end
     _add(text, start, len(text), spans)
-    return spans
+    return tuple(spans)
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        first = start + (len(piece) - len(piece.lstrip()))
+        spans.append((first, first + len(stripped)))
 
 
 def enclosing_sentence(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
