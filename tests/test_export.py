@@ -94,3 +94,18 @@ def test_export_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["export", str(run), "--to", "csv", "-o",
                  str(tmp_path / "no" / "such" / "dir.csv")]) == EXIT_USAGE
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_inert(tmp_path: Path) -> None:
+    from extractor.export.rows import Rows
+    from extractor.export.tables import write_csv
+
+    rows = Rows(columns=[("action", "str"), ("amount_value", "float")],
+                rows=[{"action": "=HYPERLINK(\"http://x\")", "amount_value": -5.0},
+                      {"action": "build a road", "amount_value": None}])
+    out = tmp_path / "x.csv"
+    write_csv(rows, out)
+    df = pd.read_csv(out)
+    assert df.iloc[0]["action"] == "'=HYPERLINK(\"http://x\")"
+    assert df.iloc[0]["amount_value"] == -5.0  # numbers are not text: left as they are
+    assert df.iloc[1]["action"] == "build a road"

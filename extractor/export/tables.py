@@ -9,14 +9,25 @@ from typing import Any
 from extractor.errors import ConfigError
 from extractor.export.rows import ColumnType, Rows
 
+# A cell starting with one of these is a formula to Excel and LibreOffice; article text
+# is outside data, so such cells get a leading apostrophe (OWASP's CSV-injection advice).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 def write_csv(rows: Rows, path: Path) -> None:
-    """UTF-8 CSV with a header; empty cells for missing values."""
+    """UTF-8 CSV with a header; empty cells for missing values; text cells that a
+    spreadsheet would run as a formula are made inert."""
     try:
         with path.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.DictWriter(stream, fieldnames=rows.names)
             writer.writeheader()
-            writer.writerows(rows.rows)
+            writer.writerows({k: _inert(v) for k, v in row.items()} for row in rows.rows)
     except OSError as exc:
         raise ConfigError(f"cannot write -o {path}: {exc}") from exc
 
