@@ -119,6 +119,12 @@ def _add_job_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start -o FILE over instead of continuing the job that wrote it",
     )
+    group.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="continue -o FILE from its first failed article, running it and the rest "
+        "again (answers already logged come from the cache)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -236,6 +242,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from itertools import chain
 
     from extractor.inputs import iter_articles
+    from extractor.jobs.breaker import Breaker
     from extractor.jobs.calllog import CallLog
     from extractor.jobs.progress import Progress, Summary
     from extractor.jobs.resume import Resumed
@@ -253,7 +260,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out, resumed = sys.stdout, Resumed()
     if args.output:  # before the model loads: a file from another job fails fast
         out, resumed = open_output(
-            args.output, articles, fmt=args.format, overwrite=args.overwrite
+            args.output,
+            articles,
+            fmt=args.format,
+            overwrite=args.overwrite,
+            retry_failed=args.retry_failed,
         )
     first = next(articles, None)  # fail on a missing path before loading a model
     log = CallLog.in_home(default_home())
@@ -288,6 +299,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             tracker=Progress(summary, show=show, total=total),
             first_index=resumed.done,
             run_id=run_id,
+            breaker=Breaker(),
         )
         status = "done"
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 
 from extractor.articles import Article
+from extractor.jobs.breaker import Breaker
 from extractor.jobs.context import article_calls
 from extractor.jobs.pool import ordered_map
 from extractor.jobs.progress import Progress, Summary
@@ -52,19 +53,28 @@ def run_job(
     tracker: Progress | None = None,
     first_index: int = 0,
     run_id: str | None = None,
+    breaker: Breaker | None = None,
 ) -> Summary:
     """Extract every article with ``concurrency`` workers; lines are written in input order.
 
     ``progress`` prints the summary on stderr at the end (and a bar, when stderr is a
     terminal and no ``tracker`` is given). ``first_index`` is the input position of the
-    first article (after the ones a resumed job skipped)."""
+    first article (after the ones a resumed job skipped). A ``breaker`` stops sending
+    articles to a server that failed several in a row (see ``jobs.breaker``)."""
     if tracker is None:
         tracker = Progress(Summary(), show=Progress.wanted(not progress))
     summary = tracker.summary
     started = time.monotonic()
 
     def work(item: tuple[int, Article]) -> OutputLine:
-        return extract_one(extractor, item[1], item[0])
+        index, article = item
+        if breaker is None or article.error is not None:
+            return extract_one(extractor, article, index)
+        if not breaker.allow():
+            return breaker.skipped(article.id, extractor.base_meta())
+        line = extract_one(extractor, article, index)
+        breaker.record(line)
+        return line
 
     try:
         for line in ordered_map(work, enumerate(articles, start=first_index), concurrency):

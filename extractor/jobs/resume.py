@@ -34,6 +34,7 @@ class Resumed:
     done: int = 0
     failed: int = 0
     dropped_bytes: int = 0  # a half-written last line that was cut off
+    retried: int = 0  # lines from the first failed one on, cut to run again
 
 
 def repair_tail(path: Path) -> int:
@@ -57,17 +58,26 @@ def repair_tail(path: Path) -> int:
     return size - keep
 
 
-def skip_done(path: Path, articles: Iterator[Article]) -> Resumed:
+def skip_done(path: Path, articles: Iterator[Article], *, retry_failed: bool = False) -> Resumed:
     """Repair ``path`` and consume from ``articles`` the inputs its lines already answer.
 
+    With ``retry_failed`` the file is cut at its first failed line, so that article and
+    every later one run again (answers already in the call log come from its cache).
     Raises ResumeError when a line is damaged or does not belong to the input at its
     position: then the file is another job's output, and appending would corrupt it."""
     resumed = Resumed()
     if not path.is_file() or path.stat().st_size == 0:
         return resumed
     resumed.dropped_bytes = repair_tail(path)
+    cut_at: int | None = None
     with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        number = 0
+        while True:
+            offset = fh.tell()
+            raw = fh.readline()
+            if not raw:
+                break
+            number += 1
             try:
                 data = json.loads(raw)
                 line_id = str(data["id"])
@@ -77,6 +87,9 @@ def skip_done(path: Path, articles: Iterator[Article]) -> Resumed:
                     f"{path} line {number} is not an output line of extractor extract, so "
                     f"the job cannot continue in it; {_FIX}"
                 ) from None
+            if failed and retry_failed:
+                cut_at = offset
+                break
             article = next(articles, None)
             if article is None:
                 raise ResumeError(
@@ -90,6 +103,13 @@ def skip_done(path: Path, articles: Iterator[Article]) -> Resumed:
                 )
             resumed.done += 1
             resumed.failed += failed
+    if cut_at is not None:
+        with path.open("r+b") as fh:
+            fh.seek(cut_at)
+            resumed.retried = sum(1 for _ in fh)
+            fh.truncate(cut_at)
+            fh.flush()
+            os.fsync(fh.fileno())
     return resumed
 
 

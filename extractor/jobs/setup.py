@@ -69,15 +69,21 @@ def backend_stack(
 
 
 def open_output(
-    path: Path, articles: Iterator[Article], *, fmt: str, overwrite: bool
+    path: Path,
+    articles: Iterator[Article],
+    *,
+    fmt: str,
+    overwrite: bool,
+    retry_failed: bool = False,
 ) -> tuple[TextIO, Resumed]:
     """The output file, positioned to continue an earlier run of the same job.
 
-    JSON Lines are resumed (the inputs already answered are consumed from ``articles``);
+    JSON Lines are resumed (the inputs already answered are consumed from ``articles``;
+    with ``retry_failed`` the job continues from the first failed line instead);
     ``--overwrite`` or the table format start the file over."""
     resumed = Resumed()
     if fmt == "jsonl" and not overwrite:
-        resumed = skip_done(path, articles)
+        resumed = skip_done(path, articles, retry_failed=retry_failed)
     append = fmt == "jsonl" and not overwrite
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
