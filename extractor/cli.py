@@ -59,14 +59,14 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--chunk-chars",
         type=int,
-        default=1500,
+        default=3000,
         help="passage length for articles longer than --single-pass-chars (split on "
         "sentence boundaries, with overlap)",
     )
     group.add_argument(
         "--single-pass-chars",
         type=int,
-        default=2500,
+        default=3000,
         help="articles up to this length go to the model whole",
     )
     group.add_argument(

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from extractor.schemas.taxonomy import Sector, Status
 
 MAX_ITEMS = 16
-MAX_QUOTE_CHARS = 200
+MAX_QUOTE_CHARS = 300
 MAX_ACTION_CHARS = 160
 
 
