@@ -162,7 +162,7 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
         "governance",
     ),
     (
-        re.compile(r"\b(construction|housing|urban development|building materials)\b", re.I),
+        re.compile(r"\b(construction(?! of)|housing|urban development|building materials)\b", re.I),
         "construction",
     ),
     (re.compile(r"\b(industr\w*|manufactur\w*|factor(y|ies)|plants?)\b", re.I), "industry"),

@@ -217,3 +217,4 @@ def test_sector_mentions_in_order_one_word_per_sector() -> None:
                      ("vaccinations", "health")]
     # Qualifiers and look-alikes name no sector: "constructive", "investigation".
     assert sector_mentions("a constructive investigation in a secure environment") == []
+    assert sector_mentions("the construction of a gas pipeline") == [("gas", "energy")]
