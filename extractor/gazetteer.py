@@ -87,6 +87,8 @@ class Gazetteer:
     organizations: dict[str, Place] = field(default_factory=dict)
     regions: dict[str, list[Place]] = field(default_factory=dict)
     surface_forms: dict[str, list[str]] = field(default_factory=dict)  # code -> names in text
+    # Bodies whose name says no country but the world knows ("White House", "Kremlin").
+    government_bodies: dict[str, str] = field(default_factory=dict)  # folded name -> code
 
     @classmethod
     def build(cls) -> Gazetteer:
@@ -115,6 +117,9 @@ class Gazetteer:
             for form in [canonical, *forms]:
                 gaz.organizations[fold(form)] = place
                 gaz.surface_forms.setdefault(canonical, []).append(form)
+        for code, forms in table.get("government_bodies", {}).items():
+            for form in forms:
+                gaz.government_bodies[fold(form)] = code
         for sub in pycountry.subdivisions:
             base = _SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
             place = Place(sub.code, base, sub.country_code, "region")
@@ -169,6 +174,10 @@ class Gazetteer:
     def country(self, name: str) -> Place | None:
         key = fold(name)
         return self.countries.get(key) or self.demonyms.get(key)
+
+    def government_body(self, name: str) -> str | None:
+        """Country code of a well-known government body or seat ("State Department")."""
+        return self.government_bodies.get(fold(name))
 
     def organization(self, name: str) -> Place | None:
         return self.organizations.get(fold(name))

@@ -78,6 +78,11 @@ class PartyResolver:
         self.mentions = gazetteer.mentioned_codes(article)
         self.article_countries = set(self.mentions)
 
+    def main_country(self) -> str | None:
+        """The country the article names most often, if any."""
+        counts = Counter(code for code in self.mentions if len(code) == 2)
+        return counts.most_common(1)[0][0] if counts else None
+
     def mentioned_parties(self) -> list[tuple[Party, int]]:
         """Countries the article names, with how often, most named first."""
         counts = Counter(code for code in self.mentions if "-" not in code)
@@ -143,11 +148,18 @@ class PartyResolver:
         region = self.gaz.region(name, self.article_countries)
         if region is not None and self.in_article(name):
             return _party_from_place(region, name)
+        body = self.gaz.government_body(name)
+        if body is not None and self.in_article(name):
+            return _party_from_place(self.gaz._country_place(body))
         if _TITLES.search(name) or self._looks_like_person(name):
             return self._person_to_state(name)
         if not self.in_article(name):
             return None
         country = self._country_inside(name)
+        if country is None and _GOVERNMENT_BODY.search(name):
+            # "the Ministry of Foreign Affairs": the article's own state, the one it
+            # names most (GUIDELINES section 4: government bodies act for their state).
+            country = self.main_country()
         if country is not None and _GOVERNMENT_BODY.search(name):
             # A state's ministry or agency acts for the state, as a president does.
             # ``country`` is a code: look the state up by code, not by name.

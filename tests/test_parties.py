@@ -157,3 +157,30 @@ def test_non_latin_names_are_kept_when_the_article_has_them(gazetteer: Gazetteer
         ("Таджикистан", "таджикистан"), ("Узбекистан", "узбекистан"),
     ]
     assert report.dropped == ["Норландия"]
+
+
+READOUT = (
+    "The White House said the United States and Uzbekistan agreed to expand trade. "
+    "The Department of State and the Ministry of Foreign Affairs will follow up. "
+    "The United States will also send experts. The Kremlin was not mentioned before."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("White House", "US"),  # a seat of government, known by name
+        ("Department of State", "US"),
+        ("Kremlin", "RU"),
+        # A body that names no country is the article's own state: the one named most.
+        ("Ministry of Foreign Affairs", "US"),
+    ],
+)
+def test_government_bodies_act_for_their_state(gazetteer: Gazetteer, name: str,
+                                               code: str) -> None:
+    party = _resolve(gazetteer, READOUT, name)
+    assert party is not None and (str(party.type), party.code) == ("country", code)
+
+
+def test_a_known_body_the_article_does_not_name_is_dropped(gazetteer: Gazetteer) -> None:
+    assert _resolve(gazetteer, READOUT, "Pentagon") is None
