@@ -20,12 +20,13 @@ def render_table(line: OutputLine, width: int | None = None) -> str:
     out: list[str] = [f"Article {line.id}: {len(line.commitments)} commitments"]
     if line.error is not None:
         out.append(f"ERROR {line.error.type}: {line.error.message}")
-    header = f"{'#':>2}  {'sector':<12} {'status':<11} {'parties':<28} action"
+    header = f"{'#':>2}  {'sector/subsector':<22} {'status':<11} {'parties':<22} action"
     out += [header, "-" * min(width, 120)]
     for number, item in enumerate(line.commitments, start=1):
-        parties = ", ".join(f"{p.name} ({p.code or p.type})" for p in item.parties)
+        # Codes where they exist (compact, unambiguous), else the name as written.
+        parties = ", ".join(p.code or p.name for p in item.parties)
         sector = item.sector + (f"/{item.subsector}" if item.subsector else "")
-        first = f"{number:>2}  {sector[:12]:<12} {item.status!s:<11} {parties[:28]:<28} "
+        first = f"{number:>2}  {sector[:22]:<22} {item.status!s:<11} {parties[:22]:<22} "
         action_width = max(20, width - len(first))
         wrapped = textwrap.wrap(item.action, action_width) or [""]
         out.append(first + wrapped[0])
