@@ -75,3 +75,20 @@ def test_recorded_run_scores_what_the_readme_says(
         assert abs(measured - written) <= 0.00051, (
             f"{row['run']}: {column} is {measured} now, eval/README.md says {written}"
         )
+
+
+def test_the_default_runs_output_file_is_current(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eval/runs/default.pred.jsonl (what the review page and exports show) is the
+    default row's replay through today's code, not a stale copy."""
+    [row] = [r for r in _table_rows() if "the default" in r.get("kept", "")]
+    monkeypatch.chdir(ROOT)
+    assert main(["eval", "--gold", str(GOLD), "--pred", "eval/runs/default.pred.jsonl",
+                 "--json", "--resamples", "10"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    written = float(re.findall(r"\d\.\d+", row["commitment F1 [95% CI]"])[0])
+    assert abs(report["commitment"]["f1"] - written) <= 0.00051, (
+        "regenerate it: extractor eval --gold eval/gold/dev.jsonl --backend replay "
+        "--replay <the default row's recording> --out eval/runs/default.pred.jsonl"
+    )
