@@ -20,14 +20,15 @@ def render_table(line: OutputLine, width: int | None = None) -> str:
     out: list[str] = [f"Article {line.id}: {len(line.commitments)} commitments"]
     if line.error is not None:
         out.append(f"ERROR {line.error.type}: {line.error.message}")
-    header = f"{'#':>2}  {'sector/subsector':<22} {'status':<11} {'parties':<22} action"
+    header = f"{'#':>2}  {'sector/subsector':<22} {'status':<11} {'parties':<34} action"
     out += [header, "-" * min(width, 120)]
     for number, item in enumerate(line.commitments, start=1):
-        # Codes where they exist (compact, unambiguous), else the name as written.
-        parties = ", ".join(p.code or p.name for p in item.parties)
+        parties = ", ".join(f"{p.name} ({p.code})" if p.code else p.name for p in item.parties)
+        if len(parties) > 34:  # many parties: codes alone, names only where no code
+            parties = ", ".join(p.code or p.name for p in item.parties)
         sector = item.sector + (f"/{item.subsector}" if item.subsector else "")
-        first = f"{number:>2}  {sector[:22]:<22} {item.status!s:<11} {parties[:22]:<22} "
-        action_width = max(20, width - len(first))
+        first = f"{number:>2}  {sector[:22]:<22} {item.status!s:<11} {parties[:34]:<34} "
+        action_width = max(48, width - len(first))
         wrapped = textwrap.wrap(item.action, action_width) or [""]
         out.append(first + wrapped[0])
         out += [" " * len(first) + rest for rest in wrapped[1:]]

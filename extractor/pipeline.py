@@ -426,7 +426,7 @@ class Extractor:
         dropped_parties: list[str] = []
         no_party: list[ModelCommitment] = []
         alignments: dict[str, int] = {}
-        split = dropped_other = 0
+        split = dropped_other = non_commitments = 0
         for item, chunk in found:
             located = locate(item.quote, checked, hint=chunk.start)
             if located is None:
@@ -457,8 +457,8 @@ class Extractor:
                 records.extend(self._per_listed_sector(record, listed))
                 if str(item.sector) == "other":  # the model's vague item for the whole list
                     continue
-            if is_non_commitment(record.action):
-                dropped_other += 1
+            if is_non_commitment(record.action):  # the meeting itself, thanks, criticism
+                non_commitments += 1
                 continue
             if record.sector == "other" and self.config.drop_other:
                 dropped_other += 1
@@ -471,6 +471,7 @@ class Extractor:
             "no_party": len(no_party),
             "split_lists": split,
             "dropped_other": dropped_other,
+            "non_commitments": non_commitments,
             "masked_instructions": masked,
         }
         if self.config.expand_sentence_sectors:
