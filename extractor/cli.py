@@ -70,6 +70,13 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="articles up to this length go to the model whole",
     )
     group.add_argument(
+        "--passes",
+        type=int,
+        default=1,
+        help="requests per passage: 2 or more asks the model, in the same conversation, "
+        "what its answer left out (more found, more time)",
+    )
+    group.add_argument(
         "--no-sentence-sectors",
         action="store_true",
         help="do not add a commitment for each further sector a quoted sentence names",
@@ -219,6 +226,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         chunk_chars=args.chunk_chars,
         single_pass_chars=args.single_pass_chars,
         expand_sentence_sectors=not args.no_sentence_sectors,
+        passes=args.passes,
         keep_ungrounded=args.keep_ungrounded,
         calibrate_status=not args.no_calibrate_status,
         refine_sectors=not args.no_refine_sectors,
@@ -252,8 +260,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from extractor.prompting import PromptSet
     from extractor.runner import run_job
 
-    if args.max_attempts < 1:
-        raise ConfigError("--max-attempts must be at least 1")
+    if args.max_attempts < 1 or args.passes < 1:
+        raise ConfigError("--max-attempts and --passes must be at least 1")
     limits = JobLimits(args.concurrency or default_concurrency(args.backend), args.rpm, args.tpm)
     limits.check()
     articles = iter_articles(args.inputs, encoding=args.encoding)

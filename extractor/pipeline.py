@@ -85,6 +85,9 @@ class ExtractConfig:
     split_sector_lists: bool = True
     drop_other: bool = True
     complete_counterparts: bool = True
+    # Requests per passage: 1, or more to ask in the same conversation what the answer
+    # left out (recall for time; measured in eval/README.md).
+    passes: int = 1
     expand_sentence_sectors: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -403,13 +406,38 @@ class Extractor:
             if len(items) > len(best) or not errors:
                 best = items
             if not errors:
-                return ChunkResult(best, attempt, usage, truncated, [], raw)
+                result = ChunkResult(best, attempt, usage, truncated, [], raw)
+                return self._more_passes(result, [*messages, _said(completion.text)])
             if attempt < self.config.max_attempts:
                 messages.append({"role": "assistant", "content": completion.text[:8000]})
                 messages.append(
                     {"role": "user", "content": self.prompts.reask(errors[:10], truncated=cut)}
                 )
         return settle(best, errors, self.config.max_attempts, usage, truncated, raw)
+
+    def _more_passes(self, result: ChunkResult, convo: list[dict[str, str]]) -> ChunkResult:
+        """``passes - 1`` follow-ups in the same conversation asking what the answer left
+        out; their valid items join the first answer's (duplicates merge later)."""
+        for _ in range(self.config.passes - 1):
+            convo = [*convo, {"role": "user", "content": self.prompts.more()}]
+            request = self._request(convo)
+            completion = call_with_retry(
+                lambda request=request: self.backend.complete(request),  # type: ignore[misc]
+                self.config.retry,
+            )
+            result.attempts += 1
+            result.usage = result.usage + Usage(
+                prompt_tokens=completion.prompt_tokens,
+                completion_tokens=completion.completion_tokens,
+            )
+            result.raw.append(completion.text)
+            check = check_answer(completion)
+            result.truncated = result.truncated or check.truncated
+            if not check.items:
+                break
+            result.items = [*result.items, *check.items]
+            convo = [*convo, _said(completion.text)]
+        return result
 
     def _to_records(
         self, article: Article, found: list[tuple[ModelCommitment, Chunk]]
@@ -564,6 +592,10 @@ def expand_sentence_sectors(records: list[Commitment]) -> int:
             )
     records.extend(added)
     return len(added)
+
+
+def _said(answer: str) -> dict[str, str]:
+    return {"role": "assistant", "content": answer[:8000]}
 
 
 def sort_records(records: list[Commitment]) -> list[Commitment]:

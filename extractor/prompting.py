@@ -21,7 +21,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from extractor.errors import TemplateError
 from extractor.schemas.taxonomy import SECTORS, STATUS_CUES, STATUSES
 
-TEMPLATE_FILES = ("system.j2", "user.j2", "reask.j2", "example_article.txt", "example_answer.json")
+TEMPLATE_FILES = (
+    "system.j2", "user.j2", "reask.j2", "more.j2", "example_article.txt", "example_answer.json"
+)
 
 
 MAX_RENDERED_CHARS = 1_000_000  # a prompt this long is a mistake, or a memory bomb
@@ -119,6 +121,10 @@ class PromptSet:
 
     def reask(self, errors: list[str], *, truncated: bool) -> str:
         return self._render("reask.j2", errors=errors, truncated=truncated)
+
+    def more(self) -> str:
+        """The follow-up of an extra pass (``--passes``): what did the answer leave out?"""
+        return self._render("more.j2")
 
 
 def _compact_answer(answer: Any) -> str:

@@ -450,3 +450,29 @@ def test_each_further_sector_of_a_quoted_sentence_is_a_commitment(
                                   expand_sentence_sectors=False)
     assert [c.sector for c in extractor.extract(Article(SEED, example_text)).commitments] == [
         "industry"]
+
+
+def test_extra_pass_asks_what_the_answer_left_out(make_extractor: MakeExtractor,
+                                                  example_text: str) -> None:
+    first = {"commitments": [_item("health", "The sides also discussed the potential",
+                                   parties=["Tajikistan", "Tatarstan"],
+                                   action="jointly produce medical products")]}
+    more = {"commitments": [_item("education", "The necessity of increasing the number",
+                                  parties=["Tajikistan", "Tatarstan"],
+                                  action="increase scholarships")]}
+    extractor, backend = make_extractor([first, more, {"commitments": []}], passes=3)
+    line = extractor.extract(Article(SEED, example_text))
+    assert sorted(c.sector for c in line.commitments) == ["education", "health"]
+    assert len(backend.history) == 3 and line.meta["attempts"] == 3
+    # Each follow-up continues the conversation: the earlier answers, then the question.
+    last = backend.history[-1].messages
+    assert [m["role"] for m in last] == ["system", "user", "assistant", "user", "assistant",
+                                         "user"]
+    assert last[-1]["content"] == extractor.prompts.more()
+
+
+def test_one_pass_by_default(make_extractor: MakeExtractor, example_text: str,
+                             good_answer: dict[str, Any]) -> None:
+    extractor, backend = make_extractor([good_answer])
+    extractor.extract(Article(SEED, example_text))
+    assert len(backend.history) == 1
