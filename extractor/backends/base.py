@@ -44,6 +44,28 @@ class Completion:
     mode: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form kept in recordings and the call log."""
+        return {
+            "text": self.text,
+            "finish_reason": self.finish_reason,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "mode": self.mode,
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Completion:
+        return cls(
+            text=str(data.get("text", "")),
+            finish_reason=str(data.get("finish_reason", "stop")),
+            prompt_tokens=int(data.get("prompt_tokens", 0)),
+            completion_tokens=int(data.get("completion_tokens", 0)),
+            mode=str(data.get("mode", "")),
+            extra=dict(data.get("extra") or {}),
+        )
+
 
 class Backend(Protocol):
     """A model that answers chat requests. ``name`` and ``model`` go into every record."""

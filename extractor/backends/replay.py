@@ -16,17 +16,6 @@ from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.errors import ConfigError, ReplayMissError
 
 
-def _completion_to_dict(completion: Completion) -> dict[str, Any]:
-    return {
-        "text": completion.text,
-        "finish_reason": completion.finish_reason,
-        "prompt_tokens": completion.prompt_tokens,
-        "completion_tokens": completion.completion_tokens,
-        "mode": completion.mode,
-        "extra": completion.extra,
-    }
-
-
 class ReplayBackend:
     name = "replay"
 
@@ -54,14 +43,7 @@ class ReplayBackend:
                 "no recorded answer for this request (the prompt, article or model differs "
                 "from the recording); record again with --record"
             )
-        return Completion(
-            text=answer["text"],
-            finish_reason=answer.get("finish_reason", "stop"),
-            prompt_tokens=answer.get("prompt_tokens", 0),
-            completion_tokens=answer.get("completion_tokens", 0),
-            mode=answer.get("mode", ""),
-            extra=answer.get("extra", {}),
-        )
+        return Completion.from_dict(answer)
 
     def close(self) -> None:
         return None
@@ -84,7 +66,7 @@ class Recorder:
             "key": request.key(self.model),
             "model": self.model,
             "request": {"messages": request.messages, "max_tokens": request.max_tokens},
-            "response": _completion_to_dict(completion),
+            "response": completion.to_dict(),
         }
         with self._lock, self._path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -42,28 +42,6 @@ def redact(text: str) -> str:
     return _URL_PASSWORD.sub("***@", text)
 
 
-def completion_to_dict(completion: Completion) -> dict[str, Any]:
-    return {
-        "text": completion.text,
-        "finish_reason": completion.finish_reason,
-        "prompt_tokens": completion.prompt_tokens,
-        "completion_tokens": completion.completion_tokens,
-        "mode": completion.mode,
-        "extra": completion.extra,
-    }
-
-
-def completion_from_dict(data: dict[str, Any]) -> Completion:
-    return Completion(
-        text=str(data.get("text", "")),
-        finish_reason=str(data.get("finish_reason", "stop")),
-        prompt_tokens=int(data.get("prompt_tokens", 0)),
-        completion_tokens=int(data.get("completion_tokens", 0)),
-        mode=str(data.get("mode", "")),
-        extra=dict(data.get("extra") or {}),
-    )
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -154,7 +132,7 @@ class CallLog:
         )
         if not rows:
             return None
-        return int(rows[0]["id"]), completion_from_dict(json.loads(rows[0]["response"]))
+        return int(rows[0]["id"]), Completion.from_dict(json.loads(rows[0]["response"]))
 
     def record(self, call: CallRecord) -> int:
         blobs: dict[str, str] = {}
@@ -185,7 +163,7 @@ class CallLog:
                     request,
                     None
                     if completion is None or call.cache_of is not None
-                    else json.dumps(completion_to_dict(completion), ensure_ascii=False),
+                    else json.dumps(completion.to_dict(), ensure_ascii=False),
                     completion.finish_reason if completion else None,
                     completion.prompt_tokens if completion else 0,
                     completion.completion_tokens if completion else 0,
