@@ -23,7 +23,8 @@ from extractor.schemas.records import (
     Party,
 )
 
-DEV = Path(__file__).resolve().parents[1] / "eval" / "gold" / "dev.jsonl"
+ROOT_DIR = Path(__file__).resolve().parents[1]
+DEV = ROOT_DIR / "eval" / "gold" / "dev.jsonl"
 RESAMPLES = 50
 
 TEXT = (
@@ -330,3 +331,14 @@ def test_cli_eval_extracts_with_a_backend(tmp_path: Path) -> None:
     lines = [OutputLine.model_validate_json(t) for t in out.read_text().splitlines()]
     assert [line.id for line in lines] == ["a", "empty"]
     assert all(line.error is not None for line in lines)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT_DIR / "eval" / "gold").glob("*.jsonl")),
+                         ids=lambda p: p.name)
+def test_every_gold_file_is_valid_and_grounded(path: Path) -> None:
+    """Every gold JSONL in eval/gold/ (the dev set and its subsets), not only dev.jsonl."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        article = GoldArticle.model_validate_json(line)
+        for commitment in article.commitments:
+            for evidence in commitment.evidence:
+                assert evidence.quote in article.text, (path.name, article.id, evidence.quote)
