@@ -181,7 +181,12 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
         re.I,
     ),
-    "signed": re.compile(r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y))\b", re.I),
+    "signed": re.compile(
+        r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y)|"
+        # GUIDELINES section 3: an adopted joint declaration or statement is signed.
+        r"(declaration|statement) (was|were) adopted)\b",
+        re.I,
+    ),
     "agreed": re.compile(
         r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
         r"announc(ed|es)|reached|confirm(ed|s)|instruct(ed|s)|direct(ed|s))\b",
@@ -436,11 +441,16 @@ def cue_status(sentence: str) -> str:
 
 def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool = False) -> str:
     """Lower a status the evidence gives no cue for; with ``raise_discussed``, also lift
-    a bare "discussed" to the cue the sentence carries (small models default to it)."""
+    a bare "discussed" to the cue the sentence carries (small models default to it), and
+    an "intended" to a signing or work under way that the sentence states."""
     supported = cue_status(sentence)
     if status_rank(model_status) > status_rank(supported):
         return supported
     if raise_discussed and model_status == "discussed":
+        return supported
+    if raise_discussed and supported in ("signed", "implemented") and model_status == "intended":
+        # "signed an agreement to ...", "is supporting ...": the signing or the work under
+        # way is the status, not the aim the model read into the sentence.
         return supported
     return model_status
 

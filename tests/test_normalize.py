@@ -218,3 +218,14 @@ def test_sector_mentions_in_order_one_word_per_sector() -> None:
     # Qualifiers and look-alikes name no sector: "constructive", "investigation".
     assert sector_mentions("a constructive investigation in a secure environment") == []
     assert sector_mentions("the construction of a gas pipeline") == [("gas", "energy")]
+
+
+def test_intended_is_lifted_to_a_stated_signing_or_work_under_way() -> None:
+    signed = "Kazakhstan and Uzbekistan signed an agreement to manage the river."
+    assert calibrate_status("intended", signed, raise_discussed=True) == "signed"
+    assert calibrate_status("intended", signed) == "intended"  # only when asked to lift
+    going = "The European Commission is supporting UNEP in establishing an observatory."
+    assert calibrate_status("intended", going, raise_discussed=True) == "implemented"
+    plan = "The two sides will build a bridge."
+    assert calibrate_status("intended", plan, raise_discussed=True) == "intended"
+    assert cue_status("A Joint Declaration was adopted on the anniversary.") == "signed"
