@@ -77,6 +77,26 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "what its answer left out (more found, more time)",
     )
     group.add_argument(
+        "--no-split-lists",
+        action="store_true",
+        help="keep a list of priority areas as the model wrote it, not one item per area",
+    )
+    group.add_argument(
+        "--keep-other",
+        action="store_true",
+        help="keep items whose sector stays 'other' after routing (dropped by default)",
+    )
+    group.add_argument(
+        "--no-raise-status",
+        action="store_true",
+        help="only lower statuses the quote gives no cue for; never lift them to a cue",
+    )
+    group.add_argument(
+        "--keep-non-commitments",
+        action="store_true",
+        help="keep items whose action is a meeting, thanks or criticism (dropped by default)",
+    )
+    group.add_argument(
         "--no-sentence-sectors",
         action="store_true",
         help="do not add a commitment for each further sector a quoted sentence names",
@@ -227,6 +247,10 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         single_pass_chars=args.single_pass_chars,
         expand_sentence_sectors=not args.no_sentence_sectors,
         passes=args.passes,
+        drop_non_commitments=not args.keep_non_commitments,
+        split_sector_lists=not args.no_split_lists,
+        drop_other=not args.keep_other,
+        raise_discussed=not args.no_raise_status,
         keep_ungrounded=args.keep_ungrounded,
         calibrate_status=not args.no_calibrate_status,
         refine_sectors=not args.no_refine_sectors,

@@ -89,6 +89,7 @@ class ExtractConfig:
     # left out (recall for time; measured in eval/README.md).
     passes: int = 1
     expand_sentence_sectors: bool = True
+    drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -485,7 +486,8 @@ class Extractor:
                 records.extend(self._per_listed_sector(record, listed))
                 if str(item.sector) == "other":  # the model's vague item for the whole list
                     continue
-            if is_non_commitment(record.action):  # the meeting itself, thanks, criticism
+            if self.config.drop_non_commitments and is_non_commitment(record.action):
+                # the meeting itself, thanks, criticism (SPEC section 1)
                 non_commitments += 1
                 continue
             if record.sector == "other" and self.config.drop_other:
