@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.parser import BytesParser
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from stub_server import chat_completion
+from stub_server import LoopbackServer, QuietHandler, chat_completion
 
 # What the test's answer function returns for one request: the model's text (200), an
 # HTTP error (status, message) in the error file, or None to leave the request out.
@@ -38,7 +38,7 @@ def _parse_multipart(content_type: str, raw: bytes) -> dict[str, tuple[str | Non
     return fields
 
 
-class BatchStub:
+class BatchStub(LoopbackServer):
     def __init__(self) -> None:
         self.files: dict[str, dict[str, Any]] = {}
         self.contents: dict[str, bytes] = {}
@@ -46,16 +46,11 @@ class BatchStub:
         self.calls: list[tuple[str, str]] = []
         self._lock = threading.Lock()
         self._counter = 0
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return super().url + "/v1"
 
     def _new_id(self, prefix: str) -> str:
         with self._lock:
@@ -141,24 +136,10 @@ class BatchStub:
         self.batches[batch_id] = batch
         return 200, batch
 
-    def start(self) -> BatchStub:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 stub.calls.append(("POST", self.path))
@@ -189,19 +170,12 @@ class BatchStub:
                     if content is None:
                         self._json(404, {"error": {"message": f"No file {parts[2]}"}})
                     else:
-                        self._send(200, "application/octet-stream", content)
+                        self.send_body(200, content, content_type="application/octet-stream")
                 else:
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
 
             def _json(self, status: int, body: Any) -> None:
-                self._send(status, "application/json", json.dumps(body).encode())
-
-            def _send(self, status: int, content_type: str, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                self.send_body(status, json.dumps(body).encode())
 
         return Handler
 

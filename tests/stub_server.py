@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 Reply = tuple[int, dict[str, str], Any]
 
@@ -62,13 +62,38 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return status, dict(headers or {}), body
 
 
-class StubServer:
-    def __init__(self) -> None:
-        self.replies: deque[Reply] = deque()
-        self.requests: list[dict[str, Any]] = []
-        self.headers: list[dict[str, str]] = []
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, no access log, and one call to send a whole reply."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+    def send_body(
+        self,
+        status: int,
+        payload: bytes,
+        extra: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
+        """Status, headers (``extra`` may set its own Content-Type), then the payload."""
+        extra = extra or {}
+        self.send_response(status)
+        if not any(name.lower() == "content-type" for name in extra):
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1, served from a background thread."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
@@ -79,11 +104,7 @@ class StubServer:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
 
-    def enqueue(self, *replies: Reply) -> None:
-        with self._lock:
-            self.replies.extend(replies)
-
-    def start(self) -> StubServer:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -91,6 +112,19 @@ class StubServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+
+
+class StubServer(LoopbackServer):
+    def __init__(self) -> None:
+        self.replies: deque[Reply] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        super().__init__(self._handler())
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self._lock:
+            self.replies.extend(replies)
 
     def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
         with self._lock:
@@ -103,12 +137,7 @@ class StubServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
@@ -126,13 +155,7 @@ class StubServer:
 
             def _send(self, status: int, extra: dict[str, str], reply: Any) -> None:
                 payload = (reply if isinstance(reply, str) else json.dumps(reply)).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+                self.send_body(status, payload, extra)
 
         return Handler
 

@@ -23,10 +23,10 @@ import struct
 import threading
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from stub_server import Reply, error
+from stub_server import LoopbackServer, QuietHandler, Reply, error
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def free_port() -> int:
         return port
 
 
-class FaultServer:
+class FaultServer(LoopbackServer):
     def __init__(self, port: int = 0, default: Step | None = None) -> None:
         self.steps: deque[Step] = deque()
         self.default: Step = default or error(500, "fault server: no scripted step left")
@@ -70,30 +70,15 @@ class FaultServer:
         self.headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        super().__init__(self._handler(), port)
 
     def enqueue(self, *steps: Step) -> None:
         with self._lock:
             self.steps.extend(steps)
 
-    def start(self) -> FaultServer:
-        self._thread.start()
-        return self
-
     def stop(self) -> None:
         self._stopping.set()  # wakes hanging handlers
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().stop()
 
     def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Step:
         with self._lock:
@@ -104,12 +89,7 @@ class FaultServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return None
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 try:
@@ -155,14 +135,6 @@ class FaultServer:
                 self._send(status, extra, reply if isinstance(reply, str) else json.dumps(reply))
 
             def _send(self, status: int, extra: dict[str, str], text: str) -> None:
-                payload = text.encode("utf-8")
-                self.send_response(status)
-                if not any(k.lower() == "content-type" for k in extra):
-                    self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
+                self.send_body(status, text.encode("utf-8"), extra)
 
         return Handler
