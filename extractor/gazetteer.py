@@ -107,8 +107,9 @@ class Gazetteer:
             place = Place(code, display, code, "country")
             if existing is not None or code == "XK":
                 gaz._add_country_preferred(forms, place)
+        countries = {place.code: place for place in gaz.countries.values()}
         for code, forms in table["demonyms"].items():
-            place = gaz._country_place(code)
+            place = countries.get(code) or Place(code, code, code, "country")
             for form in forms:
                 gaz.demonyms[fold(form)] = place
                 gaz.surface_forms.setdefault(code, []).append(form)
@@ -141,10 +142,11 @@ class Gazetteer:
             index.setdefault(place.code, place)
         return index
 
-    def _country_place(self, code: str) -> Place:
-        for place in self.countries.values():
-            if place.code == code:
-                return place
+    def country_place(self, code: str) -> Place:
+        """The country with this ISO code (a bare place for a code pycountry lacks)."""
+        place = self._by_code.get(code)
+        if place is not None and place.kind == "country":
+            return place
         return Place(code, code, code, "country")
 
     def _add_country(self, form: str, place: Place) -> None:

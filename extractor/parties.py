@@ -150,7 +150,7 @@ class PartyResolver:
             return _party_from_place(region, name)
         body = self.gaz.government_body(name)
         if body is not None and self.in_article(name):
-            return _party_from_place(self.gaz._country_place(body))
+            return _party_from_place(self.gaz.country_place(body))
         if _TITLES.search(name) or self._looks_like_person(name):
             return self._person_to_state(name)
         if not self.in_article(name):
@@ -163,7 +163,7 @@ class PartyResolver:
         if country is not None and _GOVERNMENT_BODY.search(name):
             # A state's ministry or agency acts for the state, as a president does.
             # ``country`` is a code: look the state up by code, not by name.
-            return _party_from_place(self.gaz._country_place(country))
+            return _party_from_place(self.gaz.country_place(country))
         return self._other(name, country)
 
     def _name_or_code_present(self, name: str, code: str) -> bool:
@@ -214,7 +214,7 @@ class PartyResolver:
         """The country a person acts for: named in their title, or beside their name."""
         inside = self._country_inside(name)
         if inside is not None:
-            place = self.gaz._country_place(inside)  # a code, not a name
+            place = self.gaz.country_place(inside)  # a code, not a name
             return _party_from_place(place) if self._code_in_article(place.code) else None
         own = self._titled_place(name)  # "Head of Tatarstan": the place in the title itself
         if (
@@ -238,5 +238,5 @@ class PartyResolver:
         if not votes:
             return None
         code, _ = votes.most_common(1)[0]
-        place = self.gaz.country(code) or self.gaz._country_place(code)
+        place = self.gaz.country(code) or self.gaz.country_place(code)
         return _party_from_place(place)

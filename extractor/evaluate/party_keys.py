@@ -36,10 +36,7 @@ def is_government_body(party: Party) -> bool:
 
 def country_name(gazetteer: Gazetteer, code: str) -> str:
     """The short English name the gazetteer shows for a country code ("United States")."""
-    for place in gazetteer.countries.values():
-        if place.code == code and place.kind == "country":
-            return place.name
-    return code
+    return gazetteer.country_place(code).name
 
 
 @dataclass
