@@ -21,17 +21,13 @@ MIN_COUNTERPART_SHARE = 0.25
 MIN_MENTIONS = 2
 
 
-def party_key(party: Party) -> str:
-    return party.code or party.name.lower()
-
-
 def main_parties(records: list[Commitment]) -> list[Party]:
     """The article's parties, most often named first (ties by first appearance)."""
     counts: Counter[str] = Counter()
     first: dict[str, Party] = {}
     for record in records:
         for party in record.parties:
-            key = party_key(party)
+            key = party.key
             counts[key] += 1
             first.setdefault(key, party)
     ranked = sorted(first, key=lambda k: -counts[k])
@@ -65,7 +61,7 @@ def complete_counterparts(
 
 def _same_side(own: Party, candidate: Party) -> bool:
     """The same party, or a region and its own state (Tatarstan is part of Russia)."""
-    if party_key(own) == party_key(candidate):
+    if own.key == candidate.key:
         return True
     if candidate.code is not None and candidate.code == own.country:
         return True

@@ -131,10 +131,6 @@ class Gazetteer:
             gaz.surface_forms.setdefault(sub.code, []).append(base)
         return gaz
 
-    def place_of(self, code: str) -> Place | None:
-        """The country or organization with this code, if the gazetteer knows it."""
-        return self._by_code.get(code)
-
     @cached_property
     def _by_code(self) -> dict[str, Place]:
         index: dict[str, Place] = {}

@@ -77,21 +77,20 @@ class PartyResolver:
         self._folded_article = " " + fold(article) + " "
         self.mentions = gazetteer.mentioned_codes(article)
         self.article_countries = set(self.mentions)
+        # Country codes are two letters; organizations are keyed by their names.
+        self._country_counts = Counter(code for code in self.mentions if len(code) == 2)
 
     def main_country(self) -> str | None:
         """The country the article names most often, if any."""
-        counts = Counter(code for code in self.mentions if len(code) == 2)
-        return counts.most_common(1)[0][0] if counts else None
+        ranked = self._country_counts.most_common(1)
+        return ranked[0][0] if ranked else None
 
     def mentioned_parties(self) -> list[tuple[Party, int]]:
         """Countries the article names, with how often, most named first."""
-        counts = Counter(code for code in self.mentions if "-" not in code)
-        ranked: list[tuple[Party, int]] = []
-        for code, count in counts.most_common():
-            place = self.gaz.place_of(code)
-            if place is not None and place.kind == "country":
-                ranked.append((_party_from_place(place), count))
-        return ranked
+        return [
+            (_party_from_place(self.gaz.country_place(code)), count)
+            for code, count in self._country_counts.most_common()
+        ]
 
     def in_article(self, name: str) -> bool:
         key = fold(name)
