@@ -68,14 +68,6 @@ QWEN_CODER_1_5B = SplitModel(
 )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _sha256_of(parts: list[Path]) -> str:
     """SHA-256 of the parts read in order, i.e. of the file they join into."""
     digest = hashlib.sha256()

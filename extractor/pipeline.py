@@ -515,13 +515,7 @@ class Extractor:
     @staticmethod
     def _per_listed_sector(record: Commitment, listed: list[tuple[str, str]]) -> list[Commitment]:
         """One "cooperate in X" commitment per area of an enumerated list."""
-        return [
-            record.model_copy(
-                update={"sector": sector, "subsector": None, "action": f"cooperate in {area}"},
-                deep=True,
-            )
-            for area, sector in listed
-        ]
+        return [retargeted(record, sector, f"cooperate in {area}") for area, sector in listed]
 
     def _record(
         self, item: ModelCommitment, parties: list[Party], evidence: Evidence, sentence: str
@@ -566,6 +560,13 @@ def opening_of(text: str) -> str:
     return out[: OPENING_CHARS * 2]
 
 
+def retargeted(record: Commitment, sector: str, action: str) -> Commitment:
+    """A copy of ``record`` (parties, status, evidence) about another sector."""
+    return record.model_copy(
+        update={"sector": sector, "subsector": None, "action": action}, deep=True
+    )
+
+
 def expand_sentence_sectors(records: list[Commitment]) -> int:
     """One more commitment for each other sector a record's sentence names.
 
@@ -586,12 +587,7 @@ def expand_sentence_sectors(records: list[Commitment]) -> int:
             if sector in covered:
                 continue
             covered.add(sector)
-            added.append(
-                group[0].model_copy(
-                    update={"sector": sector, "subsector": None, "action": f"cooperate on {word}"},
-                    deep=True,
-                )
-            )
+            added.append(retargeted(group[0], sector, f"cooperate on {word}"))
     records.extend(added)
     return len(added)
 
