@@ -9,16 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from extractor.backends.base import Backend
 from extractor.errors import ConfigError, ExtractorError, ModelFilesError
+from extractor.factory import check_options, job_limits, make_backend, make_extractor
 from extractor.settings import default_home
 
-if TYPE_CHECKING:
-    from extractor.pipeline import Extractor
+__all__ = ["build_parser", "main", "make_backend", "make_extractor"]  # the last two: factory's
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -192,82 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_backend(
-    args: argparse.Namespace, wrap: Callable[[Backend], Backend] | None = None
-) -> Backend:
-    """The backend the options ask for; errors say which option to fix. ``wrap`` (the
-    call log, cache and rate limits) goes under ``--record``, so recordings hold cached
-    answers too."""
-    backend: Backend
-    if args.backend == "embedded":
-        from extractor.backends.embedded import EmbeddedBackend
-
-        backend = EmbeddedBackend(
-            cache_dir=default_home() / "models",
-            model_path=args.model_path,
-            n_ctx=args.context,
-            threads=args.threads,
-        )
-    elif args.backend == "openai":
-        from extractor.backends.openai_backend import OpenAIBackend
-
-        if not args.model:
-            raise ConfigError("--backend openai needs --model (e.g. --model gpt-4o-mini)")
-        backend = OpenAIBackend(
-            args.model,
-            base_url=args.base_url,
-            api_key=os.environ.get("OPENAI_API_KEY"),
-            mode=args.mode,
-            timeout=args.timeout,
-        )
-    else:
-        from extractor.backends.replay import ReplayBackend
-
-        if args.replay is None:
-            raise ConfigError("--backend replay needs --replay FILE")
-        backend = ReplayBackend(args.replay, model=args.model)
-    if wrap is not None:
-        backend = wrap(backend)
-    if args.record is not None:
-        from extractor.backends.replay import Recorder
-
-        backend = Recorder(backend, args.record)
-    return backend
-
-
-def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
-    from extractor.gazetteer import Gazetteer
-    from extractor.pipeline import ExtractConfig, Extractor
-    from extractor.prompting import PromptSet
-
-    config = ExtractConfig(
-        max_attempts=args.max_attempts,
-        max_tokens=args.max_tokens,
-        chunk_chars=args.chunk_chars,
-        single_pass_chars=args.single_pass_chars,
-        expand_sentence_sectors=not args.no_sentence_sectors,
-        passes=args.passes,
-        drop_non_commitments=not args.keep_non_commitments,
-        split_sector_lists=not args.no_split_lists,
-        drop_other=not args.keep_other,
-        raise_discussed=not args.no_raise_status,
-        keep_ungrounded=args.keep_ungrounded,
-        calibrate_status=not args.no_calibrate_status,
-        refine_sectors=not args.no_refine_sectors,
-        complete_counterparts=not args.no_counterparts,
-    )
-    return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
-
-
-def _endpoint(args: argparse.Namespace) -> str:
-    """Where answers come from, beyond the model name: part of the cache key."""
-    if args.backend == "openai":
-        return str(args.base_url or "https://api.openai.com/v1")
-    if args.backend == "replay":
-        return str(args.replay)
-    return str(args.model_path or "shipped")
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     """Stream the inputs through the pipeline: resume -o FILE, log and cache every call,
     N workers under rate limits, lines in input order, progress on stderr."""
@@ -278,16 +201,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from extractor.jobs.calllog import CallLog
     from extractor.jobs.progress import Progress, Summary
     from extractor.jobs.resume import Resumed
-    from extractor.jobs.setup import JobLimits, backend_stack, default_concurrency, open_output
+    from extractor.jobs.setup import open_output
     from extractor.jobs.totals import count_articles
     from extractor.output import LineWriter
     from extractor.prompting import PromptSet
     from extractor.runner import run_job
 
-    if args.max_attempts < 1 or args.passes < 1:
-        raise ConfigError("--max-attempts and --passes must be at least 1")
-    limits = JobLimits(args.concurrency or default_concurrency(args.backend), args.rpm, args.tpm)
-    limits.check()
+    check_options(args)
+    limits = job_limits(args)
     articles = iter_articles(args.inputs, encoding=args.encoding)
     out, resumed = sys.stdout, Resumed()
     if args.output:  # before the model loads: a file from another job fails fast
@@ -310,15 +231,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     status = "failed"
     backend: Backend | None = None
     try:
-        wrap = backend_stack(
-            log,
-            run_id=run_id,
-            prompt_version=prompt_version,
-            endpoint=_endpoint(args),
-            use_cache=not args.no_cache,
-            limits=limits,
-        )
-        backend = make_backend(args, wrap)
+        backend = make_backend(args, log, run_id=run_id)
         extractor = make_extractor(args, backend)
         show = Progress.wanted(args.quiet)
         total = count_articles(args.inputs) if show else None

@@ -84,7 +84,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     from extractor.batch.requests import write_requests
-    from extractor.cli import make_extractor
+    from extractor.factory import make_extractor
     from extractor.inputs import iter_articles
 
     if "-" in args.inputs:

@@ -214,7 +214,7 @@ def _rows(dataset: Any) -> Iterator[str]:
 
 def _build_extractor(args: argparse.Namespace) -> Extractor:
     """Runs on each actor: the backend and Extractor the command line asks for."""
-    from extractor.cli import make_backend, make_extractor
+    from extractor.factory import make_backend, make_extractor
 
     return make_extractor(args, make_backend(args))
 

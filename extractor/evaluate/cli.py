@@ -81,34 +81,54 @@ def _check(args: argparse.Namespace) -> None:
         raise ConfigError("--html reports one run; score each run with --pred for its report")
     if args.resamples < 0:
         raise ConfigError("--resamples must be 0 (no intervals) or more")
-    if extracting and args.max_attempts < 1:
-        raise ConfigError("--max-attempts must be at least 1")
+    if extracting:
+        from extractor.factory import check_options
+
+        check_options(args)
 
 
 def _extract(args: argparse.Namespace, gold: Sequence[GoldArticle]) -> Predictions:
-    """Run the extraction pipeline over the gold texts, as ``extractor extract`` would."""
+    """Run the extraction pipeline over the gold texts, as ``extractor extract`` would:
+    the same backend stack, so every call is logged, cached and rate-limited."""
     from extractor.articles import Article
-    from extractor.cli import make_backend, make_extractor
+    from extractor.factory import job_limits, make_backend, make_extractor, prompt_version
+    from extractor.jobs.calllog import CallLog
     from extractor.output import LineWriter
-    from extractor.pipeline import Extractor
     from extractor.runner import run_job
+    from extractor.settings import default_home
 
     # The text alone, as a .txt file of the article gives it: the gold title is for
     # people, and a prompt that differs by it would not replay recordings made from files.
     articles = [Article(g.id, g.text) for g in gold]
-    backend = make_backend(args)
+    concurrency = job_limits(args).concurrency
+    log = CallLog.in_home(default_home())
+    run_id = log.start_run(getattr(args, "command_line", ["extractor", "eval"]),
+                           output=str(args.out) if args.out else None,
+                           prompt_version=prompt_version(args))
+    status, done, failed = "failed", 0, 0
     try:
-        extractor = make_extractor(args, backend)
-        if not isinstance(extractor, Extractor):  # pragma: no cover - wiring bug
-            raise ConfigError("internal error: make_extractor returned no Extractor")
-        if args.out is not None:
-            with args.out.open("w", encoding="utf-8") as stream:
-                run_job(articles, extractor, LineWriter(stream), progress=not args.quiet)
-            return load_predictions(args.out)
-        buffer = io.StringIO()
-        run_job(articles, extractor, LineWriter(buffer), progress=not args.quiet)
+        backend = make_backend(args, log, run_id=run_id)
+        try:
+            extractor = make_extractor(args, backend)
+            buffer = io.StringIO()
+            if args.out is not None:
+                with args.out.open("w", encoding="utf-8") as stream:
+                    summary = run_job(articles, extractor, LineWriter(stream),
+                                      progress=not args.quiet, concurrency=concurrency,
+                                      run_id=run_id)
+            else:
+                summary = run_job(articles, extractor, LineWriter(buffer),
+                                  progress=not args.quiet, concurrency=concurrency,
+                                  run_id=run_id)
+            status, done, failed = "done", summary.done, summary.failed
+        finally:
+            backend.close()
     finally:
-        backend.close()
+        log.finish_run(run_id, status=status, backend=args.backend, model=args.model,
+                       articles=done, failed=failed)
+        log.close()
+    if args.out is not None:
+        return load_predictions(args.out)
     lines = [OutputLine.model_validate_json(t) for t in buffer.getvalue().splitlines() if t]
     return Predictions(Path(f"<{args.backend} run>"), {line.id: line for line in lines})
 

@@ -10,17 +10,27 @@ messages are all equal (``calllog.cache_key``); failed calls are logged, never c
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from extractor.backends.base import Backend, Completion, CompletionRequest
-from extractor.jobs.calllog import CallLog, CallRecord, cache_key
+from extractor.jobs.calllog import CallRecord, cache_key
 from extractor.jobs.context import ArticleCalls, current_article
+
+
+class CallStore(Protocol):
+    """What the cache needs of a call log: the ``CallLog`` itself, or a Ray actor's
+    handle on the driver's log (so a cluster shares one log and one cache)."""
+
+    def lookup(self, key: str) -> tuple[int, Completion] | None: ...
+
+    def record(self, call: CallRecord) -> int: ...
 
 
 class CachingBackend:
     def __init__(
         self,
         inner: Backend,
-        log: CallLog,
+        log: CallStore,
         *,
         run_id: str | None,
         prompt_version: str,

@@ -12,11 +12,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.errors import ConfigError
 
 CHARS_PER_TOKEN = 4  # a rough prompt-size estimate; corrected by the real usage afterwards
+
+
+class Limit(Protocol):
+    """What the rate-limited backend needs of a limit: a local bucket, or a handle on a
+    bucket that a whole Ray cluster shares."""
+
+    def acquire(self, amount: float = 1.0) -> float: ...
+
+    def adjust(self, extra: float) -> None: ...
 
 
 class TokenBucket:
@@ -44,8 +54,8 @@ class TokenBucket:
         self._level = min(self.capacity, self._level + (now - self._stamp) * self.rate)
         self._stamp = now
 
-    def acquire(self, amount: float = 1.0) -> float:
-        """Reserve ``amount`` and wait for it; returns the seconds waited.
+    def reserve(self, amount: float = 1.0) -> float:
+        """Reserve ``amount`` now; returns the seconds the caller must wait before using it.
 
         An amount above the bucket's size waits for a full bucket and leaves it in debt,
         so the next callers wait for the excess: the average still holds.
@@ -55,6 +65,11 @@ class TokenBucket:
             need = min(amount, self.capacity)
             wait = max(0.0, (need - self._level) / self.rate)
             self._level -= amount
+        return wait
+
+    def acquire(self, amount: float = 1.0) -> float:
+        """Reserve ``amount`` and wait for it; returns the seconds waited."""
+        wait = self.reserve(amount)
         if wait > 0:
             self._sleep(wait)
         return wait
@@ -77,13 +92,20 @@ class RateLimitedBackend:
     minute. Only real calls pass through it: cache hits sit above and cost nothing."""
 
     def __init__(
-        self, inner: Backend, *, rpm: float | None = None, tpm: float | None = None
+        self,
+        inner: Backend,
+        *,
+        rpm: float | None = None,
+        tpm: float | None = None,
+        requests: Limit | None = None,
+        tokens: Limit | None = None,
     ) -> None:
+        """``requests``/``tokens`` replace the buckets ``rpm``/``tpm`` would make here."""
         self.inner = inner
         self.name = inner.name
         self.model = inner.model
-        self.requests = TokenBucket(rpm) if rpm else None
-        self.tokens = TokenBucket(tpm) if tpm else None
+        self.requests: Limit | None = requests or (TokenBucket(rpm) if rpm else None)
+        self.tokens: Limit | None = tokens or (TokenBucket(tpm) if tpm else None)
 
     def complete(self, request: CompletionRequest) -> Completion:
         if self.requests is not None:

@@ -12,9 +12,8 @@ from typing import TextIO
 from extractor.articles import Article
 from extractor.backends.base import Backend
 from extractor.errors import ConfigError
-from extractor.jobs.cache import CachingBackend
-from extractor.jobs.calllog import CallLog
-from extractor.jobs.ratelimit import RateLimitedBackend
+from extractor.jobs.cache import CachingBackend, CallStore
+from extractor.jobs.ratelimit import Limit, RateLimitedBackend
 from extractor.jobs.resume import Resumed, SyncedText, skip_done
 
 # One in-process model answers one request at a time; servers batch parallel requests.
@@ -40,22 +39,35 @@ class JobLimits:
                 raise ConfigError(f"{flag} must be a positive number of requests/tokens")
 
 
+__all__ = ["CallStore", "JobLimits", "backend_stack", "default_concurrency", "open_output"]
+
+
 def backend_stack(
-    log: CallLog,
+    log: CallStore | None,
     *,
     run_id: str | None,
     prompt_version: str,
     endpoint: str,
     use_cache: bool,
     limits: JobLimits,
+    requests: Limit | None = None,
+    tokens: Limit | None = None,
 ) -> Callable[[Backend], Backend]:
     """Wraps a model backend: the call log and cache on top, so cache hits cost no quota;
-    the rate limits below it, so only real calls are metered."""
+    the rate limits below it, so only real calls are metered. ``requests``/``tokens``
+    are limits shared with other processes (a Ray job's), used instead of local buckets
+    for ``limits.rpm``/``limits.tpm``; without ``log`` only the limits apply."""
 
     def wrap(model: Backend) -> Backend:
         inner: Backend = model
+        shared_rpm = requests if limits.rpm else None
+        shared_tpm = tokens if limits.tpm else None
         if limits.rpm or limits.tpm:
-            inner = RateLimitedBackend(model, rpm=limits.rpm, tpm=limits.tpm)
+            inner = RateLimitedBackend(
+                model, rpm=limits.rpm, tpm=limits.tpm, requests=shared_rpm, tokens=shared_tpm
+            )
+        if log is None:
+            return inner
         return CachingBackend(
             inner,
             log,
