@@ -13,6 +13,7 @@ class Article:
     title: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     error: tuple[str, str] | None = None  # (type, message) when it could not be read
+    date: str | None = None  # publication date (ISO 8601) from the input, if given
 
     @property
     def display_title(self) -> str:

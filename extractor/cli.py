@@ -168,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", type=Path, help="output JSONL (default stdout)")
     extract.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
     extract.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    extract.add_argument(
+        "--dates", type=Path, metavar="FILE",
+        help="publication dates by article id (JSONL with id and date, e.g. a sources.jsonl, "
+        "or CSV id,date), carried on each output line; a JSONL input's own 'date' wins",
+    )
     _add_job_options(extract)
     _add_backend_options(extract)
     _add_pipeline_options(extract)
@@ -188,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     from extractor.jobs.logs_cli import add_logs_parser
 
     add_logs_parser(sub)
+    from extractor.ledger.cli import add_ledger_parser
+
+    add_ledger_parser(sub)
     return parser
 
 
@@ -196,7 +204,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     N workers under rate limits, lines in input order, progress on stderr."""
     from itertools import chain
 
-    from extractor.inputs import iter_articles
+    from extractor.inputs import iter_articles, load_dates
     from extractor.jobs.breaker import Breaker
     from extractor.jobs.calllog import CallLog
     from extractor.jobs.progress import Progress, Summary
@@ -209,7 +217,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     check_options(args)
     limits = job_limits(args)
-    articles = iter_articles(args.inputs, encoding=args.encoding)
+    dates = load_dates(args.dates) if getattr(args, "dates", None) else None
+    articles = iter_articles(args.inputs, encoding=args.encoding, dates=dates)
     out, resumed = sys.stdout, Resumed()
     if args.output:  # before the model loads: a file from another job fails fast
         out, resumed = open_output(
@@ -298,6 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from extractor.export.cli import cmd_export
 
             return cmd_export(args)
+        if args.command == "ledger":
+            from extractor.ledger.cli import cmd_ledger
+
+            return cmd_ledger(args)
     except (ConfigError, ModelFilesError) as exc:
         print(f"extractor: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

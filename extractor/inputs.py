@@ -235,12 +235,86 @@ def read_jsonl(
         title = record.get("title")
         if isinstance(title, str) and title and article.error is None:
             article = Article(article.id, article.text, title=title)
+        if record.get("date") not in (None, ""):
+            date = iso_date(record["date"])
+            if date is None:
+                yield dataclasses.replace(article, error=(
+                    "InputError",
+                    f"line {number}: field 'date' {record['date']!r} is not an ISO 8601 date "
+                    "(YYYY-MM-DD, YYYY-MM or YYYY); fix it or leave the field out"))
+                continue
+            article = dataclasses.replace(article, date=date)
         yield article
 
 
-def iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[Article]:
-    """Articles from every source in order. Unknown paths fail fast as a ConfigError,
-    all of them, before the first article is read (not halfway through a job)."""
+_ISO_DATE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$")
+
+
+def iso_date(value: Any) -> str | None:
+    """``value`` as an ISO 8601 date (time of day dropped), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DATE.match(value.strip())
+    if match is None:
+        return None
+    return match.group(1) + (match.group(2) or "")
+
+
+def load_dates(path: Path) -> dict[str, str]:
+    """Article ids to publication dates from ``--dates FILE``: JSON Lines of objects with
+    ``id`` and ``date`` (such as a sources.jsonl), or CSV/TSV lines ``id,date``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read --dates {path}: {exc}") from exc
+    dates: dict[str, str] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"--dates {path}:{number}: bad JSON: {exc}") from exc
+            key, raw = record.get("id"), record.get("date")
+        else:
+            cells = re.split(r"[,\t]", line)
+            if len(cells) < 2 or cells[0].strip().lower() == "id":
+                continue  # a header row, or a line without a date
+            key, raw = cells[0].strip(), cells[1].strip()
+        date = iso_date(raw)
+        if key in (None, "") or date is None:
+            raise ConfigError(
+                f"--dates {path}:{number}: needs an id and an ISO 8601 date "
+                f"(YYYY-MM-DD), got id {key!r}, date {raw!r}"
+            )
+        dates[str(key)] = date
+    return dates
+
+
+def with_dates(articles: Iterable[Article], dates: dict[str, str]) -> Iterator[Article]:
+    """Each article with its date from ``dates`` where the input itself gave none."""
+    for article in articles:
+        date = dates.get(article.id)
+        if article.date is None and date is not None:
+            article = dataclasses.replace(article, date=date)
+        yield article
+
+
+def iter_articles(
+    sources: list[str], encoding: str | None = None, dates: dict[str, str] | None = None
+) -> Iterator[Article]:
+    """Articles from every source in order, dated from ``dates`` (``--dates``) where the
+    input has no date. Unknown paths fail fast as a ConfigError, all of them, before the
+    first article is read (not halfway through a job)."""
+    if dates:
+        yield from with_dates(_iter_articles(sources, encoding), dates)
+        return
+    yield from _iter_articles(sources, encoding)
+
+
+def _iter_articles(sources: list[str], encoding: str | None = None) -> Iterator[Article]:
     missing = [s for s in sources if s != "-" and not Path(s).exists()]
     if missing:
         raise ConfigError(f"input {', '.join(missing)} does not exist")

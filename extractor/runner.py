@@ -40,6 +40,8 @@ def extract_one(extractor: Extractor, article: Article, index: int | None = None
             )
     if calls.all_cached:
         line.meta["cached"] = True
+    if article.date is not None:  # the publication date rides along (ledger timelines)
+        line.date = article.date
     return line
 
 

@@ -133,9 +133,18 @@ class OutputLine(Strict):
     """One line of an extraction run's output: every input article gets exactly one."""
 
     id: str
+    # The article's publication date from the input (not SPEC's date of a commitment).
+    date: str | None = None
     commitments: list[Commitment] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)
     error: ArticleError | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None and not _DATE.match(value):
+            raise ValueError(f"date must be ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+        return value
 
 
 class GoldArticle(Strict):

@@ -1,0 +1,101 @@
+"""A ledger that runs join: link new records, keep what is linked, build the entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from extractor.evaluate.party_keys import PartyKeys
+from extractor.ledger.entry import LedgerEntry, build_entry
+from extractor.ledger.link import Cluster, Linker, blocks
+from extractor.ledger.measure import LinkMeasure
+from extractor.ledger.parts import find_parents
+from extractor.ledger.records import ArticleState, Record, article_state, records_of_line
+from extractor.schemas.records import OutputLine
+
+
+@dataclass
+class RunChange:
+    """What one run did to the ledger."""
+
+    added: list[str] = field(default_factory=list)      # articles linked for the first time
+    replaced: list[str] = field(default_factory=list)   # articles whose records changed
+    unchanged: list[str] = field(default_factory=list)  # same records as already linked
+    failed: list[str] = field(default_factory=list)     # failed in this run
+    undated: list[str] = field(default_factory=list)    # linked without a publication date
+
+
+class Ledger:
+    def __init__(self, measure: LinkMeasure, keys: PartyKeys | None = None) -> None:
+        self.linker = Linker(measure, keys)
+        self.articles: dict[str, ArticleState] = {}
+
+    def restore(self, entries: Iterable[LedgerEntry],
+                articles: dict[str, ArticleState]) -> None:
+        """Put an existing ledger back as it was: no record is linked again."""
+        for entry in entries:
+            records = [r.record() for r in entry.records]
+            cluster = Cluster(entry.id, entry.sector, sorted(records, key=Record.order))
+            self.linker.clusters[entry.id] = cluster
+            for record in records:
+                self.linker.of_record[record.key] = entry.id
+                for block in blocks(entry.sector, self.linker.parties(record)):
+                    self.linker._index.setdefault(block, set()).add(entry.id)
+        self.articles.update(articles)
+
+    def _linked(self, article: str) -> list[str]:
+        return sorted(r.fingerprint for c in self.linker for r in c.records
+                      if r.article == article)
+
+    def add_run(self, lines: Iterable[OutputLine], run: str | None = None) -> RunChange:
+        change = RunChange()
+        new: list[Record] = []
+        linked: dict[str, list[str]] = {}
+        for c in self.linker:
+            for r in c.records:
+                linked.setdefault(r.article, []).append(r.fingerprint)
+        for line in lines:
+            state = article_state(line, run)
+            if line.error is not None:
+                change.failed.append(line.id)
+                if line.id not in linked:  # a failure never deletes what an earlier run gave
+                    self.articles[line.id] = state
+                continue
+            records = records_of_line(line)
+            prints = sorted(r.fingerprint for r in records)
+            before = self.articles.get(line.id)
+            if line.id in linked or (before is not None and before.error is None):
+                if sorted(linked.get(line.id, [])) == prints:
+                    change.unchanged.append(line.id)
+                    self.articles[line.id] = state
+                    continue
+                self.linker.remove_article(line.id)
+                change.replaced.append(line.id)
+            else:
+                change.added.append(line.id)
+            if line.date is None:
+                change.undated.append(line.id)
+            self.articles[line.id] = state
+            new.extend(records)
+        self.linker.add_all(new)
+        return change
+
+    def add_records(self, records: Iterable[Record]) -> None:
+        """Records not from a run (gold records, benchmarks)."""
+        self.linker.add_all(records)
+
+    def missing(self) -> list[ArticleState]:
+        """Articles whose extraction failed and that no run has given records for."""
+        return sorted((a for a in self.articles.values() if a.error is not None),
+                      key=lambda a: a.id)
+
+    def parents(self) -> dict[str, str]:
+        return find_parents({c.id: c.records for c in self.linker}, self.linker.parties)
+
+    def entries(self) -> list[LedgerEntry]:
+        parents = self.parents()
+        children: dict[str, list[str]] = {}
+        for part, umbrella in parents.items():
+            children.setdefault(umbrella, []).append(part)
+        return [build_entry(c.id, c.records, parents.get(c.id), children.get(c.id, []))
+                for c in self.linker]

@@ -1,0 +1,122 @@
+"""A ledger entry built from its linked records: the timeline an analyst reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extractor.ledger.records import Record
+from extractor.schemas.records import Commitment, Party
+from extractor.schemas.taxonomy import status_rank
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Step(_Model):
+    """One record on the entry's timeline: when, how far, where it is said."""
+
+    date: str | None
+    status: str
+    article: str
+    index: int
+    action: str
+    quote: str
+    start: int | None = None
+    end: int | None = None
+
+
+class AmountSeen(_Model):
+    date: str | None
+    article: str
+    value: float
+    currency: str
+
+
+class StatusNow(_Model):
+    """The strongest status reached, and the first article (and its date) that said so."""
+
+    status: str
+    date: str | None
+    article: str
+
+
+class StoredRecord(_Model):
+    """A linked record in full, so a later run can join the ledger without the old runs."""
+
+    article: str
+    index: int
+    date: str | None
+    fingerprint: str
+    commitment: Commitment
+
+    def record(self) -> Record:
+        return Record(self.article, self.index, self.date, self.commitment)
+
+
+class LedgerEntry(_Model):
+    id: str
+    action: str
+    sector: str
+    subsector: str | None = None
+    parties: list[Party]
+    status_now: StatusNow
+    history: list[Step]
+    amounts: list[AmountSeen] = Field(default_factory=list)
+    first_seen: str | None
+    last_seen: str | None
+    sources: int
+    articles: list[str]
+    part_of: str | None = None
+    parts: list[str] = Field(default_factory=list)
+    records: list[StoredRecord]
+
+
+def _step(record: Record) -> Step:
+    c = record.commitment
+    first = c.evidence[0]
+    return Step(date=record.date, status=str(c.status), article=record.article,
+                index=record.index, action=c.action, quote=first.quote,
+                start=first.start, end=first.end)
+
+
+def build_entry(entry_id: str, records: Sequence[Record], part_of: str | None = None,
+                parts: Sequence[str] = ()) -> LedgerEntry:
+    """The entry of ``records`` (at least one), which are sorted here by date."""
+    ordered = sorted(records, key=Record.order)
+    strongest = max(status_rank(str(r.commitment.status)) for r in ordered)
+    reached = next(r for r in ordered if status_rank(str(r.commitment.status)) == strongest)
+    sectors = Counter(str(r.commitment.sector) for r in ordered)
+    sector = max(sectors, key=lambda s: (sectors[s], -next(
+        i for i, r in enumerate(ordered) if r.commitment.sector == s)))
+    parties: dict[str, Party] = {}
+    for record in ordered:
+        for party in record.commitment.parties:
+            parties.setdefault(party.key, party)
+    dates = [r.date for r in ordered if r.date]
+    articles = list(dict.fromkeys(r.article for r in ordered))
+    return LedgerEntry(
+        id=entry_id,
+        action=reached.commitment.action,
+        sector=sector,
+        subsector=reached.commitment.subsector,
+        parties=list(parties.values()),
+        status_now=StatusNow(status=str(reached.commitment.status), date=reached.date,
+                             article=reached.article),
+        history=[_step(r) for r in ordered],
+        amounts=[AmountSeen(date=r.date, article=r.article, value=r.commitment.amount.value,
+                            currency=r.commitment.amount.currency)
+                 for r in ordered if r.commitment.amount is not None],
+        first_seen=min(dates) if dates else None,
+        last_seen=max(dates) if dates else None,
+        sources=len(articles),
+        articles=articles,
+        part_of=part_of,
+        parts=sorted(parts),
+        records=[StoredRecord(article=r.article, index=r.index, date=r.date,
+                              fingerprint=r.fingerprint, commitment=r.commitment)
+                 for r in ordered],
+    )

@@ -1,0 +1,103 @@
+"""How alike two records' actions are, for linking: MiniLM embeddings when installed,
+else content words; plus the named-project words both share.
+
+The embedding model is the scorer's (``extractor.evaluate.embeddings``); nothing is
+downloaded. Vectors are computed once per text and kept only for the texts the linker
+still compares against (an entry's few representatives), so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+
+from extractor.evaluate.similarity import action_similarity
+
+# Words that name no particular project even when capitalized in an action or subsector.
+_GENERIC_TEXT: Final = """
+    a an and the of for in on to with by at from as via
+    u s us usa united states america american government governments
+    corridor project projects program programme programs initiative partnership fund
+    agreement memorandum understanding mou dialogue line rail railway phase new
+    development investment investments financing loan grant support study studies
+    """
+_GENERIC: Final = frozenset(_GENERIC_TEXT.split())
+_NAME: Final = re.compile(r"\b([A-Z][A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*)")
+
+
+def name_words(text: str, parties: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Lower-cased capitalized words of ``text`` that may name a project ("Lobito",
+    "Africell", "PEPFAR"), without generic words and the parties' own names."""
+    words: set[str] = set()
+    for match in _NAME.finditer(text):
+        for part in re.split(r"[-'’]", match.group(1).lower()):
+            if len(part) > 1 and part not in _GENERIC and part not in parties:
+                words.add(part)
+    return frozenset(words)
+
+
+Similarity = Callable[[str, str], float]
+
+
+@dataclass
+class LinkMeasure:
+    """A similarity of two texts, its name for reports, and the linking threshold."""
+
+    name: str
+    threshold: float
+    similarity: Similarity
+    forget: Callable[[str], None] = field(default=lambda text: None)
+
+
+# Content-word Dice (the scorer's) at or above which two records of one party pair and
+# sector are one commitment; lower than the scorer's 0.34 because the linker also requires
+# compatible parties and never links records of one article.
+CONTENT_WORDS_THRESHOLD: Final = 0.3
+# Cosine of all-MiniLM-L6-v2 vectors of "subsector: action" for the same decision.
+EMBEDDING_THRESHOLD: Final = 0.55
+
+
+def content_words() -> LinkMeasure:
+    return LinkMeasure("content-words", CONTENT_WORDS_THRESHOLD, action_similarity)
+
+
+class _Vectors:
+    """Unit vectors of texts, encoded on first use, dropped when the linker forgets."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray]) -> None:
+        self.encode = encode
+        self.cache: dict[str, np.ndarray] = {}
+
+    def get(self, text: str) -> np.ndarray:
+        found = self.cache.get(text)
+        if found is None:
+            found = self.cache[text] = self.encode([text])[0]
+        return found
+
+    def __call__(self, a: str, b: str) -> float:
+        return float(np.dot(self.get(a), self.get(b)))
+
+    def forget(self, text: str) -> None:
+        self.cache.pop(text, None)
+
+
+def embeddings() -> LinkMeasure:
+    """The shipped MiniLM; raises ConfigError with the install line when it is missing."""
+    from extractor.evaluate.embeddings import MiniLM
+
+    vectors = _Vectors(MiniLM.load().encode)
+    return LinkMeasure("embeddings (all-MiniLM-L6-v2)", EMBEDDING_THRESHOLD, vectors,
+                       vectors.forget)
+
+
+def choose(kind: str) -> LinkMeasure:
+    """``embeddings``, ``content-words``, or ``auto`` (embeddings when installed)."""
+    from extractor.evaluate import embeddings as shipped
+
+    if kind == "embeddings" or (kind == "auto" and shipped.available()):
+        return embeddings()
+    return content_words()

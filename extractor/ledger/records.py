@@ -1,0 +1,71 @@
+"""The unit the ledger links: one commitment of one dated article."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extractor.ledger.gold import LedgerGoldArticle
+from extractor.schemas.records import Commitment, OutputLine
+
+
+@dataclass(frozen=True)
+class Record:
+    article: str
+    index: int
+    date: str | None
+    commitment: Commitment
+
+    @property
+    def key(self) -> str:
+        return f"{self.article}#{self.index}"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the record does: a re-run with the same output is a no-op."""
+        text = json.dumps(self.commitment.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha1(f"{self.date}|{text}".encode()).hexdigest()[:16]
+
+    @property
+    def text(self) -> str:
+        """What similarity compares: the subsector (often the project's name) and action."""
+        sub = self.commitment.subsector
+        return f"{sub}: {self.commitment.action}" if sub else self.commitment.action
+
+    def order(self) -> tuple[str, str, int]:
+        """Date order; undated records come after the dated ones."""
+        return (self.date or "9999", self.article, self.index)
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """How an article of a run stands in the ledger: linked, failed, or without a date."""
+
+    id: str
+    date: str | None
+    records: int
+    error: str | None = None
+    run: str | None = None
+
+
+def records_of_line(line: OutputLine) -> list[Record]:
+    return [Record(line.id, n, line.date, c) for n, c in enumerate(line.commitments)
+            if c.grounded]
+
+
+def article_state(line: OutputLine, run: str | None = None) -> ArticleState:
+    error = f"{line.error.type}: {line.error.message}" if line.error is not None else None
+    return ArticleState(line.id, line.date, len(records_of_line(line)), error, run)
+
+
+def records_of_gold(articles: Iterable[LedgerGoldArticle]) -> list[Record]:
+    """Gold commitments as records, dated by each article's source date."""
+    out: list[Record] = []
+    for article in articles:
+        for n, commitment in enumerate(article.commitments):
+            plain = Commitment.model_validate(
+                commitment.model_dump(exclude={"ledger_id", "part_of"}))
+            out.append(Record(article.id, n, article.date, plain))
+    return out
