@@ -45,6 +45,9 @@ def add_eval_parser(
     parser.add_argument("--out", type=Path,
                         help="with --backend: write the extracted predictions here")
     parser.add_argument("--json", action="store_true", help="print a JSON report instead")
+    parser.add_argument("--ledger", action="store_true",
+                        help="score ledger linking: --gold is a ledger gold file "
+                        "(eval/gold/ledger/ledger.jsonl); with --pred also end to end")
     parser.add_argument("--html", type=Path, help="also write a self-contained HTML error report")
     parser.add_argument("--summary", action="store_true",
                         help="tables only, without the per-article error listing")
@@ -152,6 +155,10 @@ def _score(
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.ledger:
+        from extractor.evaluate.ledger_eval import cmd_ledger_eval
+
+        return cmd_ledger_eval(args)
     _check(args)
     gold = load_gold(args.gold)
     keys = PartyKeys()

@@ -90,7 +90,8 @@ class Ledger:
                       key=lambda a: a.id)
 
     def parents(self) -> dict[str, str]:
-        return find_parents({c.id: c.records for c in self.linker}, self.linker.parties)
+        return find_parents({c.id: c.records for c in self.linker}, self.linker.parties,
+                            self.linker.is_place)
 
     def entries(self) -> list[LedgerEntry]:
         parents = self.parents()

@@ -20,10 +20,11 @@ from extractor.ledger.records import Record
 
 # Added to the similarity when both records name the same project word ("Lobito",
 # "Africell"); subtracted when both name projects and share none of them.
-NAME_BONUS: Final = 0.15
+NAME_BONUS: Final = 0.05
 NAME_CLASH: Final = 0.1
-# Weight of the subsectors' similarity when both records have one.
-SUBSECTOR_WEIGHT: Final = 0.7
+# Weight of the subsectors' similarity when both records have one (the subsector often
+# names the project or programme; set on the ledger gold, 0.5-0.85 tried).
+SUBSECTOR_WEIGHT: Final = 0.85
 # A cluster is compared through its first and its latest records only.
 FIRST_REPS: Final = 2
 LATEST_REPS: Final = 4
@@ -80,6 +81,7 @@ class Linker:
         self._index: dict[Block, set[str]] = {}
         self._parties: dict[str, frozenset[str]] = {}
         self._names: dict[str, frozenset[str]] = {}
+        self._places: dict[str, bool] = {}
 
     def parties(self, record: Record) -> frozenset[str]:
         found = self._parties.get(record.key)
@@ -88,12 +90,18 @@ class Linker:
             self._parties[record.key] = found
         return found
 
+    def is_place(self, word: str) -> bool:
+        found = self._places.get(word)
+        if found is None:
+            found = self._places[word] = self.keys.gazetteer.country(word) is not None
+        return found
+
     def names(self, record: Record) -> frozenset[str]:
         found = self._names.get(record.key)
         if found is None:
             own = frozenset(w for p in record.commitment.parties
                             for w in p.name.lower().replace("-", " ").split())
-            found = name_words(record.text, own | self.parties(record))
+            found = name_words(record.text, own | self.parties(record), self.is_place)
             self._names[record.key] = found
         return found
 

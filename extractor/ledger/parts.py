@@ -17,19 +17,21 @@ from extractor.ledger.measure import name_words
 from extractor.ledger.records import Record
 
 
-def _names(records: Sequence[Record], exclude: frozenset[str], quotes: bool) -> frozenset[str]:
+def _names(records: Sequence[Record], exclude: frozenset[str], quotes: bool,
+           is_place: Callable[[str], bool]) -> frozenset[str]:
     words: set[str] = set()
     for record in records:
-        words |= name_words(record.text, exclude)
+        words |= name_words(record.text, exclude, is_place)
         if quotes:
             for evidence in record.commitment.evidence:
-                words |= name_words(evidence.quote, exclude)
+                words |= name_words(evidence.quote, exclude, is_place)
     return frozenset(words)
 
 
 def find_parents(
     clusters: Mapping[str, Sequence[Record]],
     parties: Callable[[Record], frozenset[str]],
+    is_place: Callable[[str], bool] = lambda word: False,
 ) -> dict[str, str]:
     """Part id -> umbrella id, for the entries that have an umbrella."""
     own: dict[str, frozenset[str]] = {}
@@ -40,8 +42,8 @@ def find_parents(
                             for w in p.name.lower().replace("-", " ").split())
         party_keys = frozenset(k for r in records for k in parties(r))
         exclude |= frozenset(k.lower() for k in party_keys)
-        own[cid] = _names(records, exclude, quotes=False)
-        wide[cid] = own[cid] | _names(records, exclude, quotes=True)
+        own[cid] = _names(records, exclude, False, is_place)
+        wide[cid] = own[cid] | _names(records, exclude, True, is_place)
         keys[cid] = party_keys
     by_word: dict[str, list[str]] = {}
     for cid, words in own.items():
