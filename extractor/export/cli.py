@@ -24,7 +24,9 @@ def add_export_parser(sub: Any) -> None:
         description="One row per commitment with party codes in their own columns, or "
         "PLOVER event records (JSONL; mapping in docs/PLOVER.md).",
     )
-    parser.add_argument("run", type=Path, help="output JSONL of `extractor extract`")
+    parser.add_argument("run", type=Path,
+                        help="output JSONL of `extractor extract`, or a ledger of "
+                        "`extractor ledger` (one row per entry)")
     parser.add_argument("--to", required=True, choices=FORMATS, help="export format")
     parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
 
@@ -43,11 +45,29 @@ def _write_plover(lines: list[OutputLine], path: Path) -> int:
     return count
 
 
+def _export_ledger(args: argparse.Namespace) -> int:
+    """A ledger (``extractor ledger`` output): one row per entry."""
+    from extractor.export.ledger_rows import entry_rows
+    from extractor.export.tables import write_csv, write_parquet
+    from extractor.ledger.store import read_entries
+
+    if args.to == "plover":
+        raise ConfigError("a ledger exports --to csv or parquet; PLOVER events come from a run")
+    rows = entry_rows(read_entries(args.run))
+    (write_csv if args.to == "csv" else write_parquet)(rows, args.output)
+    print(f"extractor: {len(rows.rows)} ledger entries written to {args.output}",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from extractor.evaluate.loading import load_predictions
+    from extractor.export.ledger_rows import is_ledger
     from extractor.export.rows import commitment_rows
     from extractor.export.tables import write_csv, write_parquet
 
+    if is_ledger(args.run):
+        return _export_ledger(args)
     lines = list(load_predictions(args.run).lines.values())
     if args.to == "plover":
         count = _write_plover(lines, args.output)
