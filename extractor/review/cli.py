@@ -31,6 +31,9 @@ def add_review_parsers(sub: Any) -> None:
     review.add_argument("--gold-out", type=Path,
                         help="also write the run as gold JSONL (SPEC section 5) to correct")
     review.add_argument("--encoding", help="input text encoding (default UTF-8)")
+    review.add_argument("--ledger", type=Path, metavar="LEDGER",
+                        help="a ledger of `extractor ledger` over this run: adds the ledger "
+                        "view, each entry a timeline whose steps link to their quotes")
     show = sub.add_parser("show", help="print a run as tables in the terminal")
     show.add_argument("run", type=Path, help="output JSONL of `extractor extract`")
     show.add_argument("--id", dest="article_id", help="show only this article")
@@ -47,9 +50,14 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise ConfigError("--gold-out needs the article texts: add --articles with the "
                           "run's input")
     review = load_review(args.run, args.articles, encoding=args.encoding)
+    entries = None
+    if args.ledger is not None:
+        from extractor.ledger.store import read_entries
+
+        entries = read_entries(args.ledger)
     if args.output is not None:
         try:
-            args.output.write_text(render_page(review), encoding="utf-8")
+            args.output.write_text(render_page(review, entries), encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write -o {args.output}: {exc}") from exc
         print(f"extractor: review page written to {args.output}", file=sys.stderr)

@@ -7,11 +7,13 @@ request, so the file shows the same offline as online.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 
+from extractor.ledger.entry import LedgerEntry
 from extractor.review.assets import SCRIPT, script_hash, stylesheet
 from extractor.review.join import Review, ReviewArticle
+from extractor.review.ledger_view import render_ledger
 from extractor.review.spans import Located, evidence_ref, locate, mark_text
 from extractor.review.summary import Summary, summarize
 from extractor.schemas.records import Commitment
@@ -141,7 +143,8 @@ def _article(n: int, article: ReviewArticle) -> str:
     )
 
 
-def render_page(review: Review) -> str:
+def render_page(review: Review, ledger: Sequence[LedgerEntry] | None = None) -> str:
+    """The page; with ``ledger`` (entries of ``extractor ledger``) also its ledger view."""
     summary = summarize(review.lines)
     facts = [f"run <code>{_e(review.run_path)}</code>"]
     for key in ("model", "prompt_version"):
@@ -160,7 +163,9 @@ def render_page(review: Review) -> str:
         f"<title>Review: {_e(review.run_path.name)}</title><style>{stylesheet()}</style>"
         '</head><body><header><h1>Cooperation commitments: review</h1>'
         f'<p class="meta">{" · ".join(facts)}</p></header><main>'
-        + _summary(summary) + _index(review.articles)
+        + _summary(summary)
+        + (render_ledger(ledger, review.articles) if ledger is not None else "")
+        + _index(review.articles)
         + "".join(_article(n, a) for n, a in enumerate(review.articles))
         + f"</main><script>{SCRIPT}</script></body></html>\n"
     )
