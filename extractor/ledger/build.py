@@ -39,21 +39,15 @@ class Ledger:
             self.linker.clusters[entry.id] = cluster
             for record in records:
                 self.linker.of_record[record.key] = entry.id
+                self.linker.by_article.setdefault(record.article, []).append(record)
                 for block in blocks(entry.sector, self.linker.parties(record)):
                     self.linker._index.setdefault(block, set()).add(entry.id)
         self.articles.update(articles)
 
-    def _linked(self, article: str) -> list[str]:
-        return sorted(r.fingerprint for c in self.linker for r in c.records
-                      if r.article == article)
-
     def add_run(self, lines: Iterable[OutputLine], run: str | None = None) -> RunChange:
         change = RunChange()
         new: list[Record] = []
-        linked: dict[str, list[str]] = {}
-        for c in self.linker:
-            for r in c.records:
-                linked.setdefault(r.article, []).append(r.fingerprint)
+        linked = self.linker.by_article
         for line in lines:
             state = article_state(line, run)
             if line.error is not None:
@@ -65,7 +59,7 @@ class Ledger:
             prints = sorted(r.fingerprint for r in records)
             before = self.articles.get(line.id)
             if line.id in linked or (before is not None and before.error is None):
-                if sorted(linked.get(line.id, [])) == prints:
+                if sorted(r.fingerprint for r in linked.get(line.id, [])) == prints:
                     change.unchanged.append(line.id)
                     self.articles[line.id] = state
                     continue

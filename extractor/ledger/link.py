@@ -78,6 +78,7 @@ class Linker:
         self.keys = keys or PartyKeys()
         self.clusters: dict[str, Cluster] = {}
         self.of_record: dict[str, str] = {}
+        self.by_article: dict[str, list[Record]] = {}
         self._index: dict[Block, set[str]] = {}
         self._parties: dict[str, frozenset[str]] = {}
         self._names: dict[str, frozenset[str]] = {}
@@ -162,6 +163,7 @@ class Linker:
             if old.key not in kept:
                 self.measure.forget(old.text)
         self.of_record[record.key] = cid
+        self.by_article.setdefault(record.article, []).append(record)
         for block in blocks(cluster.sector, self.parties(record)):
             self._index.setdefault(block, set()).add(cid)
         return cid
@@ -197,19 +199,15 @@ class Linker:
     def remove_article(self, article: str) -> set[str]:
         """Take one article's records out; the ids of the clusters that changed."""
         touched: set[str] = set()
-        for cid in list(self.clusters):
+        for record in self.by_article.pop(article, []):
+            touched.add(self.of_record.pop(record.key))
+        for cid in touched:
             cluster = self.clusters[cid]
-            gone = [r for r in cluster.records if r.article == article]
-            if not gone:
-                continue
-            touched.add(cid)
             cluster.records = [r for r in cluster.records if r.article != article]
-            for record in gone:
-                del self.of_record[record.key]
             if not cluster.records:
                 del self.clusters[cid]
-        for ids in self._index.values():
-            ids.intersection_update(self.clusters)
+                for ids in self._index.values():
+                    ids.discard(cid)
         return touched
 
     def __iter__(self) -> Iterator[Cluster]:

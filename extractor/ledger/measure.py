@@ -15,7 +15,7 @@ from typing import Final
 
 import numpy as np
 
-from extractor.evaluate.similarity import action_similarity
+from extractor.evaluate.similarity import content_words as scorer_words
 
 # Words that name no particular project even when capitalized in an action or subsector.
 _GENERIC_TEXT: Final = """
@@ -69,8 +69,32 @@ EMBEDDING_WEIGHT: Final = 0.5
 EMBEDDING_THRESHOLD: Final = 0.45
 
 
+class _Words:
+    """Content-word Dice with each text's words computed once while it is compared."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def get(self, text: str) -> frozenset[str]:
+        found = self.cache.get(text)
+        if found is None:
+            found = self.cache[text] = scorer_words(text)
+        return found
+
+    def __call__(self, a: str, b: str) -> float:
+        wa, wb = self.get(a), self.get(b)
+        if not wa or not wb:
+            return 1.0 if wa == wb else 0.0
+        return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+    def forget(self, text: str) -> None:
+        self.cache.pop(text, None)
+
+
 def content_words() -> LinkMeasure:
-    return LinkMeasure("content-words", CONTENT_WORDS_THRESHOLD, action_similarity)
+    """The scorer's content-word Dice (``evaluate.similarity.action_similarity``)."""
+    words = _Words()
+    return LinkMeasure("content-words", CONTENT_WORDS_THRESHOLD, words, words.forget)
 
 
 class _Vectors:
@@ -98,13 +122,17 @@ def embeddings() -> LinkMeasure:
     from extractor.evaluate.embeddings import MiniLM
 
     vectors = _Vectors(MiniLM.load().encode)
+    words = _Words()
 
     def similarity(a: str, b: str) -> float:
-        cosine = vectors(a, b)
-        return EMBEDDING_WEIGHT * cosine + (1 - EMBEDDING_WEIGHT) * action_similarity(a, b)
+        return EMBEDDING_WEIGHT * vectors(a, b) + (1 - EMBEDDING_WEIGHT) * words(a, b)
+
+    def forget(text: str) -> None:
+        vectors.forget(text)
+        words.forget(text)
 
     return LinkMeasure("embeddings (all-MiniLM-L6-v2) + content words", EMBEDDING_THRESHOLD,
-                       similarity, vectors.forget)
+                       similarity, forget)
 
 
 def choose(kind: str) -> LinkMeasure:

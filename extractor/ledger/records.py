@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from extractor.ledger.gold import LedgerGoldArticle
 from extractor.schemas.records import Commitment, OutputLine
@@ -22,13 +23,13 @@ class Record:
     def key(self) -> str:
         return f"{self.article}#{self.index}"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Changes whenever the record does: a re-run with the same output is a no-op."""
         text = json.dumps(self.commitment.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha1(f"{self.date}|{text}".encode()).hexdigest()[:16]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """What similarity compares: the subsector (often the project's name) and action."""
         sub = self.commitment.subsector
