@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import random
 import string
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from pathlib import Path
 from extractor.evaluate.ledger_scoring import pairwise
 from extractor.ledger.build import Ledger
 from extractor.ledger.measure import choose
+from extractor.ledger.store import write_ledger
 from extractor.schemas.records import Commitment, Evidence, OutputLine, Party
 from extractor.schemas.taxonomy import SECTORS, STATUS_ORDER
 
@@ -104,11 +106,13 @@ def main() -> int:
                 print(f"{done:>7}  {spent:>7.1f}  {done / spent:>9.0f}  {rss_mb():>6.0f}  "
                       f"{len(ledger.linker.clusters):>7}")
     linked = time.perf_counter() - started
-    entries = ledger.entries()
+    with tempfile.TemporaryDirectory() as folder:  # written as `extractor ledger` does
+        count, _, _ = write_ledger(Path(folder) / "ledger.jsonl", ledger.iter_entries(),
+                                   ledger.articles, ledger.linker.measure.name)
     built = time.perf_counter() - started - linked
     score = pairwise(ledger.linker.of_record, truth)
-    print(f"linked {done} records in {linked:.1f} s; entries built in {built:.1f} s; "
-          f"RSS {start_rss:.0f} -> {rss_mb():.0f} MB; {len(entries)} entries "
+    print(f"linked {done} records in {linked:.1f} s; entries built and written in {built:.1f} s; "
+          f"RSS {start_rss:.0f} -> {rss_mb():.0f} MB; {count} entries "
           f"(truth {len(set(truth.values()))}); pairwise P {score.precision:.3f} "
           f"R {score.recall:.3f} F1 {score.f1:.3f}")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from extractor.evaluate.party_keys import PartyKeys
@@ -87,10 +87,21 @@ class Ledger:
         return find_parents({c.id: c.records for c in self.linker}, self.linker.parties,
                             self.linker.is_place)
 
-    def entries(self) -> list[LedgerEntry]:
+    def iter_entries(self) -> Iterator[LedgerEntry]:
+        """Entries one at a time in ledger order (first sighting, then id), so writing a
+        large ledger never holds all entries at once."""
         parents = self.parents()
         children: dict[str, list[str]] = {}
         for part, umbrella in parents.items():
             children.setdefault(umbrella, []).append(part)
-        return [build_entry(c.id, c.records, parents.get(c.id), children.get(c.id, []))
-                for c in self.linker]
+
+        def first(cluster: Cluster) -> tuple[str, str]:
+            dates = [r.date for r in cluster.records if r.date]
+            return (min(dates) if dates else "9999", cluster.id)
+
+        for cluster in sorted(self.linker, key=first):
+            yield build_entry(cluster.id, cluster.records, parents.get(cluster.id),
+                              children.get(cluster.id, []))
+
+    def entries(self) -> list[LedgerEntry]:
+        return list(self.iter_entries())

@@ -75,11 +75,9 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             print(f"extractor: warning: {len(change.undated)} articles have no date (give "
                   f"--dates FILE or a 'date' in the input): {', '.join(change.undated[:10])}",
                   file=sys.stderr)
-    entries = ledger.entries()
-    write_ledger(args.output, entries, ledger.articles, measure.name)
-    several = sum(e.sources > 1 for e in entries)
-    records = sum(len(e.records) for e in entries)
-    print(f"extractor: {len(entries)} entries ({several} from several articles) of "
+    count, several, records = write_ledger(args.output, ledger.iter_entries(),
+                                           ledger.articles, measure.name)
+    print(f"extractor: {count} entries ({several} from several articles) of "
           f"{records} records, linked by {measure.name}, written to {args.output}",
           file=sys.stderr)
     missing = ledger.missing()

@@ -83,11 +83,13 @@ class Linker:
         self._parties: dict[str, frozenset[str]] = {}
         self._names: dict[str, frozenset[str]] = {}
         self._places: dict[str, bool] = {}
+        self._shared: dict[frozenset[str], frozenset[str]] = {}
 
     def parties(self, record: Record) -> frozenset[str]:
         found = self._parties.get(record.key)
         if found is None:
             found = self.keys.keys(record.commitment.parties)
+            found = self._shared.setdefault(found, found)  # one set per party set, not record
             self._parties[record.key] = found
         return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,18 @@ def articles_path(ledger: Path) -> Path:
     return ledger.with_name(ledger.stem + ".articles.json")
 
 
-def write_ledger(path: Path, entries: list[LedgerEntry], articles: dict[str, ArticleState],
-                 measure: str) -> None:
-    """Entries ordered by first sighting, then id, so the same ledger is the same bytes."""
-    ordered = sorted(entries, key=lambda e: (e.first_seen or "9999", e.id))
+def write_ledger(path: Path, entries: Iterable[LedgerEntry],
+                 articles: dict[str, ArticleState], measure: str) -> tuple[int, int, int]:
+    """Write entries in the order given (``Ledger.iter_entries``: first sighting, then
+    id, so the same ledger is the same bytes); (entries, from several articles, records)."""
+    counts = [0, 0, 0]
     try:
         with path.open("w", encoding="utf-8") as stream:
-            for entry in ordered:
+            for entry in entries:
                 stream.write(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False) + "\n")
+                counts[0] += 1
+                counts[1] += entry.sources > 1
+                counts[2] += len(entry.records)
         side: dict[str, Any] = {
             "measure": measure,
             "articles": {k: asdict(v) for k, v in sorted(articles.items())},
@@ -35,6 +40,7 @@ def write_ledger(path: Path, entries: list[LedgerEntry], articles: dict[str, Art
                                        encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot write ledger {path}: {exc}") from exc
+    return counts[0], counts[1], counts[2]
 
 
 def read_entries(path: Path) -> list[LedgerEntry]:
