@@ -17,7 +17,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::F
 
 from extractor.backends.base import CompletionRequest  # noqa: E402
 from extractor.backends.fake import FakeBackend  # noqa: E402
-from extractor.engines.ray_engine import RaySettings, run_ray  # noqa: E402
+from extractor.engines.ray_engine import JobContext, RaySettings, run_ray  # noqa: E402
 from extractor.errors import BackendError  # noqa: E402
 from extractor.gazetteer import Gazetteer  # noqa: E402
 from extractor.output import LineWriter  # noqa: E402
@@ -29,7 +29,7 @@ BRIDGE = "Tajikistan and Uzbekistan agreed to build a bridge over the river."
 ROWS: list[dict[str, Any]] = [
     {"id": "bridge", "text": BRIDGE},
     {"id": "quiet", "text": "Nothing was agreed by anyone today."},
-    {"id": "boom", "text": "The server will refuse this article."},
+    {"id": "boom", "text": "Tajikistan and Uzbekistan agreed to refuse this article."},
     {"id": "empty", "text": "  "},
     {"id": "no-text", "title": "a row without text"},
 ] + [{"id": f"n{i}", "text": f"Filler article number {i}."} for i in range(7)]
@@ -47,8 +47,8 @@ def _answer(request: CompletionRequest) -> Any:
     return {"commitments": []}
 
 
-def fake_extractor() -> Extractor:
-    """Built on each Ray actor, as the command line's factory is."""
+def fake_extractor(context: JobContext) -> Extractor:
+    """Built on each Ray actor, as the command line's factory is (no call log here)."""
     return Extractor(FakeBackend(_answer), PromptSet.load(), Gazetteer.build(), ExtractConfig())
 
 
@@ -76,7 +76,6 @@ def _check(lines: list[OutputLine]) -> None:
     assert by_id["bridge"].error is None
     assert [c.status for c in by_id["bridge"].commitments] == ["agreed"]
     assert {p.key for p in by_id["bridge"].commitments[0].parties} == {"TJ", "UZ"}
-    assert by_id["boom"].error is not None and by_id["boom"].error.type == "BackendError"
     assert by_id["empty"].error is not None and by_id["empty"].error.type == "InputError"
     assert by_id["no-text"].error is not None and "text" in by_id["no-text"].error.message
     assert all(by_id[f"n{i}"].error is None for i in range(7))
@@ -86,9 +85,27 @@ def _check(lines: list[OutputLine]) -> None:
 def test_ray_gathers_one_line_per_article_in_order(corpus: Path) -> None:
     out = StringIO()
     settings = RaySettings(actors=1, batch_size=3, progress=False)
-    summary = run_ray([str(corpus)], fake_extractor, settings, LineWriter(out))
-    _check([OutputLine.model_validate_json(raw) for raw in out.getvalue().splitlines()])
-    assert (summary.done, summary.failed) == (len(ROWS), 3)
+    summary = run_ray([str(corpus)], fake_extractor, settings, LineWriter(out)).summary
+    lines = [OutputLine.model_validate_json(raw) for raw in out.getvalue().splitlines()]
+    _check(lines)
+    local = StringIO()
+    from extractor.inputs import iter_articles
+    from extractor.runner import run_job
+
+    run_job(iter_articles([str(corpus)]), fake_extractor(JobContext()), LineWriter(local),
+            progress=False)
+    expected = [OutputLine.model_validate_json(raw) for raw in local.getvalue().splitlines()]
+
+    def same(line: OutputLine) -> dict[str, Any]:
+        data = line.model_dump()
+        data["meta"].pop("seconds", None)
+        if data["error"]:
+            data["error"].pop("message")  # the local reader names the line number
+        return data
+
+    assert [same(x) for x in lines] == [same(x) for x in expected]
+    assert summary.done == len(ROWS)
+    assert summary.failed == sum(x.error is not None for x in expected) >= 2
 
 
 @pytest.mark.usefixtures("local_ray")
@@ -103,7 +120,7 @@ def test_ray_writes_shards_and_reads_parquet(tmp_path: Path) -> None:
     pq.write_table(table.slice(5), source / "part-1.parquet")
     shards = tmp_path / "shards"
     settings = RaySettings(actors=1, batch_size=4, shards=str(shards), progress=False)
-    summary = run_ray([str(source)], fake_extractor, settings, None)
+    summary = run_ray([str(source)], fake_extractor, settings, None).summary
     files = sorted(shards.glob("part-*.jsonl"))
     assert files
     lines = [OutputLine.model_validate_json(raw)
@@ -148,6 +165,7 @@ def test_cli_engine_ray_matches_the_local_engine(
         rows = [json.loads(raw) for raw in path.read_text().splitlines()]
         for row in rows:
             row["meta"].pop("seconds", None)
+            row["meta"].pop("cached", None)  # the Ray run is answered from the local's log
             if row["error"]:
                 row["error"].pop("message")  # the local reader names the line number
         return rows

@@ -42,6 +42,14 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--ray-shards",
-        help="write JSONL shards into this folder (workers must reach it) instead of "
-        "gathering every line into --output",
+        help="write shards into this folder (every node must mount it at the same path) "
+        "instead of gathering every line into --output; a _manifest.jsonl lists the done "
+        "inputs and a re-run continues from it",
+    )
+    group.add_argument(
+        "--shard-format",
+        choices=["jsonl", "parquet"],
+        default="jsonl",
+        help="with --ray-shards: JSON Lines (default) or Parquet (one row per article, "
+        "the line's fields as columns)",
     )
