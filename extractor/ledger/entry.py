@@ -54,7 +54,7 @@ class StoredRecord(_Model):
     commitment: Commitment
 
     def record(self) -> Record:
-        return Record(self.article, self.index, self.date, self.commitment)
+        return Record.of(self.article, self.index, self.date, self.commitment)
 
 
 class LedgerEntry(_Model):
@@ -75,8 +75,7 @@ class LedgerEntry(_Model):
     records: list[StoredRecord]
 
 
-def _step(record: Record) -> Step:
-    c = record.commitment
+def _step(record: Record, c: Commitment) -> Step:
     first = c.evidence[0]
     # model_construct: every value comes from a validated record (and 100,000 entries
     # would spend most of their time validating them again).
@@ -89,30 +88,30 @@ def build_entry(entry_id: str, records: Sequence[Record], part_of: str | None = 
                 parts: Sequence[str] = ()) -> LedgerEntry:
     """The entry of ``records`` (at least one), which are sorted here by date."""
     ordered = sorted(records, key=Record.order)
-    strongest = max(status_rank(str(r.commitment.status)) for r in ordered)
-    reached = next(r for r in ordered if status_rank(str(r.commitment.status)) == strongest)
-    sectors = Counter(str(r.commitment.sector) for r in ordered)
+    items = [(r, r.commitment) for r in ordered]
+    strongest = max(status_rank(str(c.status)) for _, c in items)
+    reached, now = next((r, c) for r, c in items if status_rank(str(c.status)) == strongest)
+    sectors = Counter(r.sector for r in ordered)
     sector = max(sectors, key=lambda s: (sectors[s], -next(
-        i for i, r in enumerate(ordered) if r.commitment.sector == s)))
+        i for i, r in enumerate(ordered) if r.sector == s)))
     parties: dict[str, Party] = {}
-    for record in ordered:
-        for party in record.commitment.parties:
+    for _, c in items:
+        for party in c.parties:
             parties.setdefault(party.key, party)
     dates = [r.date for r in ordered if r.date]
     articles = list(dict.fromkeys(r.article for r in ordered))
     return LedgerEntry.model_construct(
         id=entry_id,
-        action=reached.commitment.action,
+        action=now.action,
         sector=sector,
-        subsector=reached.commitment.subsector,
+        subsector=now.subsector,
         parties=list(parties.values()),
-        status_now=StatusNow.model_construct(status=str(reached.commitment.status),
-                                             date=reached.date, article=reached.article),
-        history=[_step(r) for r in ordered],
+        status_now=StatusNow.model_construct(status=str(now.status), date=reached.date,
+                                             article=reached.article),
+        history=[_step(r, c) for r, c in items],
         amounts=[AmountSeen.model_construct(date=r.date, article=r.article,
-                                            value=r.commitment.amount.value,
-                                            currency=r.commitment.amount.currency)
-                 for r in ordered if r.commitment.amount is not None],
+                                            value=c.amount.value, currency=c.amount.currency)
+                 for r, c in items if c.amount is not None],
         first_seen=min(dates) if dates else None,
         last_seen=max(dates) if dates else None,
         sources=len(articles),
@@ -120,7 +119,6 @@ def build_entry(entry_id: str, records: Sequence[Record], part_of: str | None = 
         part_of=part_of,
         parts=sorted(parts),
         records=[StoredRecord.model_construct(article=r.article, index=r.index, date=r.date,
-                                              fingerprint=r.fingerprint,
-                                              commitment=r.commitment)
-                 for r in ordered],
+                                              fingerprint=r.fingerprint, commitment=c)
+                 for r, c in items],
     )

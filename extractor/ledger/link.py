@@ -88,10 +88,19 @@ class Linker:
     def parties(self, record: Record) -> frozenset[str]:
         found = self._parties.get(record.key)
         if found is None:
-            found = self.keys.keys(record.commitment.parties)
-            found = self._shared.setdefault(found, found)  # one set per party set, not record
-            self._parties[record.key] = found
+            self._unpack(record)
+            found = self._parties[record.key]
         return found
+
+    def _unpack(self, record: Record) -> None:
+        """Party keys and project words of a record, from one unpacking of it."""
+        commitment = record.commitment
+        keys = self.keys.keys(commitment.parties)
+        keys = self._shared.setdefault(keys, keys)  # one set per party set, not per record
+        self._parties[record.key] = keys
+        own = frozenset(w for p in commitment.parties
+                        for w in p.name.lower().replace("-", " ").split())
+        self._names[record.key] = name_words(record.text, own | keys, self.is_place)
 
     def is_place(self, word: str) -> bool:
         found = self._places.get(word)
@@ -102,16 +111,14 @@ class Linker:
     def names(self, record: Record) -> frozenset[str]:
         found = self._names.get(record.key)
         if found is None:
-            own = frozenset(w for p in record.commitment.parties
-                            for w in p.name.lower().replace("-", " ").split())
-            found = name_words(record.text, own | self.parties(record), self.is_place)
-            self._names[record.key] = found
+            self._unpack(record)
+            found = self._names[record.key]
         return found
 
     def score(self, record: Record, other: Record) -> float:
         """Similarity of the actions, nudged by shared or clashing project names."""
         value = self.measure.similarity(record.text, other.text)
-        mine_sub, their_sub = record.commitment.subsector, other.commitment.subsector
+        mine_sub, their_sub = record.subsector, other.subsector
         if mine_sub and their_sub:  # the subsector is often the project's own name
             sub = self.measure.similarity(mine_sub, their_sub)
             value = SUBSECTOR_WEIGHT * sub + (1 - SUBSECTOR_WEIGHT) * value
@@ -122,7 +129,7 @@ class Linker:
 
     def candidates(self, record: Record) -> set[str]:
         found: set[str] = set()
-        for block in blocks(str(record.commitment.sector), self.parties(record)):
+        for block in blocks(record.sector, self.parties(record)):
             found |= self._index.get(block, set())
         return found
 
@@ -155,7 +162,7 @@ class Linker:
             cid = cluster_id(record)
             while cid in self.clusters:  # a removed article's id reused by another record
                 cid = cid + "x"
-            self.clusters[cid] = Cluster(cid, str(record.commitment.sector))
+            self.clusters[cid] = Cluster(cid, record.sector)
         cluster = self.clusters[cid]
         dropped = cluster.representatives()
         cluster.records.append(record)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -69,6 +69,17 @@ EMBEDDING_WEIGHT: Final = 0.5
 EMBEDDING_THRESHOLD: Final = 0.45
 
 
+# Texts whose words or vectors are kept at once; the oldest go first, so memory stays
+# bounded however many records are linked (a forgotten text is computed again if needed).
+CACHE_TEXTS: Final = 20_000
+
+
+def _put(cache: dict[str, Any], text: str, value: Any) -> None:
+    if len(cache) >= CACHE_TEXTS:
+        del cache[next(iter(cache))]
+    cache[text] = value
+
+
 class _Words:
     """Content-word Dice with each text's words computed once while it is compared."""
 
@@ -78,7 +89,8 @@ class _Words:
     def get(self, text: str) -> frozenset[str]:
         found = self.cache.get(text)
         if found is None:
-            found = self.cache[text] = scorer_words(text)
+            found = scorer_words(text)
+            _put(self.cache, text, found)
         return found
 
     def __call__(self, a: str, b: str) -> float:
@@ -107,7 +119,8 @@ class _Vectors:
     def get(self, text: str) -> np.ndarray:
         found = self.cache.get(text)
         if found is None:
-            found = self.cache[text] = self.encode([text])[0]
+            found = self.encode([text])[0]
+            _put(self.cache, text, found)
         return found
 
     def __call__(self, a: str, b: str) -> float:
