@@ -15,6 +15,7 @@ synthetic truth (pairwise F1), which shows the speed is not bought by linking no
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import string
 import tempfile
@@ -82,6 +83,8 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--similarity", default="content-words",
                         choices=["content-words", "embeddings", "auto"])
+    parser.add_argument("--no-freeze", dest="freeze", action="store_false",
+                        help="leave linked records to the cyclic garbage collector")
     args = parser.parse_args()
     ledger = Ledger(choose(args.similarity))
     truth: dict[str, str] = {}
@@ -98,6 +101,8 @@ def main() -> int:
         run.append(line)
         if len(run) == RUN_ARTICLES or (done + len(run) * PER_ARTICLE) >= args.records:
             ledger.add_run(run)
+            if args.freeze:  # what `extractor ledger` does between runs
+                gc.freeze()
             done += len(run) * PER_ARTICLE
             run = []
             if done >= mark or done >= args.records:
