@@ -80,18 +80,21 @@ def test_eval_backend_calls_are_logged_and_cached(
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "g1", "text": "Nothing was agreed today.",
-                                "commitments": []}) + "\n", encoding="utf-8")
-    stub.enqueue(ok({"commitments": []}))
+    text = "Tajikistan and Uzbekistan agreed to build a bridge over the river."
+    gold.write_text(json.dumps({"id": "g1", "text": text, "commitments": []}) + "\n",
+                    encoding="utf-8")
+    stub.enqueue(*[ok({"commitments": []})] * 5)
     command = ["eval", "--gold", str(gold), "--backend", "openai", "--model", "m",
                "--base-url", f"{stub.url}/v1", "--quiet", "--summary"]
     assert main(command) == 0
-    assert main(command) == 0  # answered from the call log: no second reply was scripted
-    assert len(stub.requests) == 1
+    sent = len(stub.requests)
+    assert sent >= 1
+    assert main(command) == 0
+    assert len(stub.requests) == sent  # the second run is answered from the call log
     log = CallLog.in_home(default_home())
     try:
         runs = log.runs()
-        assert [run["calls"] for run in runs] == [1, 1]
+        assert [run["calls"] for run in runs] == [sent, sent]
         assert all(run["status"] == "done" for run in runs)
         assert log.calls(run_id=runs[0]["id"])[0]["cache_of"] is not None
     finally:

@@ -21,6 +21,7 @@ broken line its error line and every input a position for resume.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import math
 import os
@@ -57,6 +58,7 @@ class JobContext:
 
     services: Any = None
     run_id: str | None = None
+    store: RemoteCallStore | None = None  # set on the actor, over ``services``
 
 
 ExtractorFactory = Callable[[JobContext], Extractor]
@@ -215,7 +217,8 @@ class ExtractWorker:
         shards: ShardSpec | None,
         breaker: bool,
     ) -> None:
-        self.extractor = factory(context)
+        self.store = RemoteCallStore(context.services) if context.services else None
+        self.extractor = factory(dataclasses.replace(context, store=self.store))
         self.breaker = RemoteBreaker(context.services) if breaker and context.services else None
         self.slots = threading.Semaphore(concurrency)
         self.concurrency = concurrency
@@ -224,19 +227,22 @@ class ExtractWorker:
 
     def _one(self, item: tuple[int, Article]) -> OutputLine:
         index, article = item
-        with self.slots:
-            if self.breaker is None or article.error is not None:
+        if self.breaker is None or article.error is not None:
+            with self.slots:
                 return extract_one(self.extractor, article, index)
-            if not self.breaker.allow():
-                return self.breaker.skipped(article.id, self.extractor.base_meta())
+        if not self.breaker.allow():
+            return self.breaker.skipped(article.id, self.extractor.base_meta())
+        with self.slots:  # the slot is a request in flight; the breaker's round trip is not
             line = extract_one(self.extractor, article, index)
-            self.breaker.record(line)
-            return line
+        self.breaker.record(line)
+        return line
 
     def run(self, batch: Batch) -> BatchResult:
         items = list(enumerate(batch.articles, start=batch.first))
         workers = max(1, min(len(items), self.concurrency))
         lines = list(ordered_map(self._one, items, workers))
+        if self.store is not None:
+            self.store.flush()
         summary = Summary()
         for line in lines:
             summary.add(line)
@@ -309,6 +315,8 @@ def start_workers(
         options.remote(factory, context, settings.concurrency, shards, settings.breaker)
         for _ in range(actors)
     ]
+    # Every actor built (a bad option fails here, once) before the first batch goes out.
+    ray.get([worker.ping.remote() for worker in workers])
     return workers, per_actor
 
 
@@ -437,7 +445,7 @@ def build_extractor(args: argparse.Namespace, context: JobContext) -> Extractor:
         return make_extractor(args, make_backend(args))
     backend = make_backend(
         args,
-        RemoteCallStore(context.services),
+        context.store or RemoteCallStore(context.services),
         run_id=context.run_id,
         requests=RemoteLimit(context.services, "rpm"),
         tokens=RemoteLimit(context.services, "tpm"),

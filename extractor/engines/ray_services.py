@@ -15,12 +15,13 @@ and the ``Remote*`` proxies give workers the interfaces the local stack already 
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from extractor.backends.base import Completion
-from extractor.jobs.breaker import Breaker
+from extractor.jobs.breaker import SERVER_ERRORS, Breaker
 from extractor.jobs.calllog import CallLog, CallRecord
 from extractor.jobs.ratelimit import TokenBucket
 from extractor.schemas.records import ArticleError, OutputLine
@@ -43,6 +44,11 @@ class JobServices:
 
     def record(self, call: CallRecord) -> int:
         return self.log.record(call)
+
+    def record_many(self, calls: list[CallRecord]) -> int:
+        for call in calls:
+            self.log.record(call)
+        return len(calls)
 
     # rate limits ------------------------------------------------------------------
 
@@ -86,17 +92,40 @@ def _get(ref: Any) -> Any:
 
 
 class RemoteCallStore:
-    """``CallStore`` over the services actor: every worker reads and writes one log."""
+    """``CallStore`` over the services actor: every worker reads and writes one log.
+
+    Records are buffered and sent in groups (one round trip for many calls, and no
+    request slot held for it); ``flush`` sends the rest and waits for all, and a worker
+    flushes before it hands a batch back, so every call of a line is in the log before
+    the line is written."""
+
+    GROUP = 32
 
     def __init__(self, services: Any) -> None:
         self.services = services
+        self._buffer: list[CallRecord] = []
+        self._sent: list[Any] = []
+        self._lock = threading.Lock()
 
     def lookup(self, key: str) -> tuple[int, Completion] | None:
         found: tuple[int, Completion] | None = _get(self.services.lookup.remote(key))
         return found
 
     def record(self, call: CallRecord) -> int:
-        return int(_get(self.services.record.remote(call)))
+        with self._lock:
+            self._buffer.append(call)
+            if len(self._buffer) >= self.GROUP:
+                self._sent.append(self.services.record_many.remote(self._buffer))
+                self._buffer = []
+        return 0
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._buffer:
+                self._sent.append(self.services.record_many.remote(self._buffer))
+            sent, self._sent, self._buffer = self._sent, [], []
+        if sent:
+            _get(sent)
 
 
 class RemoteLimit:
@@ -121,7 +150,8 @@ class RemoteBreaker:
     """The breaker's interface over the services actor; one breaker for the cluster.
 
     While the breaker is closed ``allow`` answers from the state the last ``record``
-    brought back, so a healthy job pays one round trip per article, not two."""
+    brought back. A worker's view may lag the cluster's by the articles it has in flight,
+    so the breaker trips after at most ``threshold`` failures plus those."""
 
     def __init__(self, services: Any) -> None:
         self.services = services
@@ -137,7 +167,13 @@ class RemoteBreaker:
         return bool(allowed)
 
     def record(self, line: OutputLine) -> None:
+        """Report a failure always; a success only while the cluster has counted
+        failures (as far as this worker last heard), which is what resets the count:
+        a healthy job pays no round trip per article."""
         error = line.error
+        failed = error is not None and error.type in SERVER_ERRORS
+        if not failed and self.failures == 0 and not self._open:
+            return
         self._open, self.failures, self.last_error = _get(
             self.services.report.remote(error.type if error else None,
                                         error.message if error else "")
