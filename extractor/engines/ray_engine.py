@@ -39,7 +39,7 @@ from extractor.articles import Article
 from extractor.errors import ConfigError, ExtractorError, ResumeError
 from extractor.inputs import html_to_text, iter_articles, looks_like_html
 from extractor.jobs.pool import ordered_map
-from extractor.jobs.progress import Summary
+from extractor.jobs.progress import Progress, Summary
 from extractor.output import LineWriter, to_json_line
 from extractor.pipeline import Extractor
 from extractor.runner import extract_one
@@ -73,7 +73,7 @@ class RaySettings:
     concurrency: int = 8  # requests in flight per actor
     shards: str | None = None  # a folder for shards instead of gathering
     shard_format: str = "jsonl"
-    progress: bool = True
+    progress: bool = True  # unused by run_ray: the caller's tracker draws the bar
     log_path: str | None = None  # the driver's call log; None: no log, no shared limits
     rpm: float | None = None
     tpm: float | None = None
@@ -366,11 +366,13 @@ def run_ray(
     encoding: str | None = None,
     first_index: int = 0,
     manifest: Manifest | None = None,
+    tracker: Progress | None = None,
 ) -> RayReport:
     """Extract every input article on Ray; lines go to ``writer`` or to shards.
 
     ``sources`` are paths (read here) or the articles still to do (``first_index`` is
-    the position of the first); with shards, ``manifest`` skips the batches done."""
+    the position of the first); with shards, ``manifest`` skips the batches done.
+    ``tracker`` counts the lines (and draws the bar); its summary is the report's."""
     shards = ShardSpec(settings.shards, settings.shard_format) if settings.shards else None
     if (writer is None) == (shards is None):
         raise ConfigError("give either an output to gather into or --ray-shards, not both")
@@ -380,7 +382,8 @@ def run_ray(
     articles = iter_inputs(sources, encoding) if isinstance(sources, list) else sources
     ray = _connect(settings)
     started = time.monotonic()
-    report = RayReport()
+    tracker = tracker or Progress(Summary(), show=False)
+    report = RayReport(summary=tracker.summary)
     services = start_services(ray, settings)
     context = JobContext(services, settings.run_id)
     workers, per_actor = start_workers(ray, factory, context, settings, shards)
@@ -403,10 +406,13 @@ def run_ray(
             report.nodes.add(result.node)
             if writer is not None and result.lines is not None:
                 for raw in result.lines:
-                    writer.write(OutputLine.model_validate_json(raw))
+                    line = OutputLine.model_validate_json(raw)
+                    writer.write(line)
+                    tracker.update(line)
+            else:
+                tracker.update_many(result.summary)
             if manifest is not None:
                 manifest.add(result.number, result.first, result.ids, result.failed)
-            _merge(report.summary, result.summary)
         if manifest is not None and any(number > last for number in manifest.done):
             raise ResumeError(
                 f"{manifest.path} lists shards past the last input (batch {last}): it is "
@@ -419,6 +425,7 @@ def run_ray(
             f"the Ray job failed: {type(exc).__name__}: {str(exc)[:500]}"
         ) from exc
     finally:
+        tracker.close()
         report.summary.seconds = round(time.monotonic() - started, 2)
         for worker in workers:
             ray.kill(worker, no_restart=True)
@@ -426,12 +433,6 @@ def run_ray(
             ray.get(services.close.remote())
             ray.kill(services)
     return report
-
-
-def _merge(total: Summary, part: Summary) -> None:
-    for name in ("done", "failed", "cached", "commitments", "prompt_tokens",
-                 "completion_tokens"):
-        setattr(total, name, getattr(total, name) + getattr(part, name))
 
 
 # the command ------------------------------------------------------------------------
@@ -495,18 +496,18 @@ def cmd_extract_ray(args: argparse.Namespace) -> int:
     )
     factory = functools.partial(build_extractor, argparse.Namespace(**vars(args)))
     report, status = RayReport(), "failed"
+    tracker = Progress(Summary(skipped=resumed.done, skipped_failed=resumed.failed),
+                       show=Progress.wanted(args.quiet))
     try:
         writer = LineWriter(out, args.format) if out is not None else None
         report = run_ray(articles, factory, settings, writer, first_index=resumed.done,
-                         manifest=manifest)
+                         manifest=manifest, tracker=tracker)
         status = "done"
     except KeyboardInterrupt:
         status = "interrupted"
         raise
     finally:
-        summary = report.summary
-        summary.skipped += resumed.done
-        summary.skipped_failed += resumed.failed
+        summary = tracker.summary
         log.finish_run(run_id, status=status, backend=args.backend, model=args.model,
                        articles=summary.done, skipped=summary.skipped, failed=summary.failed,
                        cached=summary.cached, prompt_tokens=summary.prompt_tokens,

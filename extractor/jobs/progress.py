@@ -100,6 +100,14 @@ class Progress:
             )
             self._bar.update(1)
 
+    def update_many(self, part: Summary) -> None:
+        """Count lines another process has summed up (a Ray worker's shard)."""
+        for name in ("done", "failed", "cached", "commitments", "prompt_tokens",
+                     "completion_tokens"):
+            setattr(self.summary, name, getattr(self.summary, name) + getattr(part, name))
+        if self._bar is not None:
+            self._bar.update(part.done)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
