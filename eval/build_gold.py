@@ -2,7 +2,7 @@
 
     python eval/build_gold.py            # eval/gold/parts/*.json -> eval/gold/dev.jsonl
 
-Each part (one GoldArticle, including the SPEC section 7 example) is validated, its
+Each part (one GoldArticle, including the reference's worked example example) is validated, its
 parties are harmonized (annotators disagreed on whether a ministry or embassy is its
 own party: it is not, it acts for its state, see extractor.evaluate.party_keys), and
 the articles are written sorted by id, so the file is reproducible byte for byte.

@@ -53,6 +53,21 @@ def _add_backend_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("extraction")
+    group.add_argument(
+        "--strategy",
+        choices=["sentences", "passages"],
+        default="passages",
+        help="passages: the whole article or passages of it in one request each (default); "
+        "sentences: the sentences a screen keeps, each labelled in its own short request "
+        "(experimental until a full-dev recording decides: eval/README.md)",
+    )
+    group.add_argument(
+        "--parallel",
+        type=int,
+        default=1,
+        help="requests of one article in flight at once (sentences), and the embedded "
+        "model's decoding slots",
+    )
     group.add_argument("--max-attempts", type=int, default=3, help="re-asks on invalid answers")
     group.add_argument("--max-tokens", type=int, default=2048, help="answer token limit")
     group.add_argument(
@@ -99,6 +114,12 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "--no-sentence-sectors",
         action="store_true",
         help="do not add a commitment for each further sector a quoted sentence names",
+    )
+    group.add_argument(
+        "--no-merge-same-sentence",
+        action="store_true",
+        help="keep two items of one sector that quote the same sentence apart unless "
+        "their actions are alike",
     )
     group.add_argument(
         "--keep-ungrounded",

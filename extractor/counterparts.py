@@ -1,6 +1,6 @@
 """Give a one-sided commitment its counterpart.
 
-SPEC section 1: a commitment is between two or more parties, or one party towards a
+docs/REFERENCE.md section 1: a commitment is between two or more parties, or one party towards a
 named other. A small model often writes only the party whose name is in the quote
 ("Tanzania will ...") when the readout is about Tanzania and the United States; the
 article's other main party is then the counterpart. Code decides this, from the

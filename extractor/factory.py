@@ -40,6 +40,7 @@ def check_options(args: argparse.Namespace) -> None:
         ("concurrency", "--concurrency"),
         ("context", "--context"),
         ("threads", "--threads"),
+        ("parallel", "--parallel"),
         ("ray_actors", "--ray-actors"),
         ("ray_batch_size", "--ray-batch-size"),
     ):
@@ -86,6 +87,7 @@ def model_backend(args: argparse.Namespace) -> Backend:
             model_path=args.model_path,
             n_ctx=args.context,
             threads=args.threads,
+            parallel=getattr(args, "parallel", 1),
         )
     if args.backend == "openai":
         from extractor.backends.openai_backend import OpenAIBackend
@@ -148,11 +150,14 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
 
     check_options(args)
     config = ExtractConfig(
+        strategy=args.strategy,
+        unit_workers=args.parallel,
         max_attempts=args.max_attempts,
         max_tokens=args.max_tokens,
         chunk_chars=args.chunk_chars,
         single_pass_chars=args.single_pass_chars,
         expand_sentence_sectors=not args.no_sentence_sectors,
+        merge_same_sentence=not args.no_merge_same_sentence,
         passes=args.passes,
         drop_non_commitments=not args.keep_non_commitments,
         split_sector_lists=not args.no_split_lists,

@@ -2,7 +2,7 @@
 dates, and merging of duplicates.
 
 Small models file pharmaceuticals under industry and say "agreed" where the text says
-discussed (MODELS.md); these rules follow SPEC sections 3 and 4 and are measured by the
+discussed (MODELS.md); these rules follow docs/REFERENCE.md sections 3 and 4 and are measured by the
 evaluation, never tuned on held-out articles.
 """
 
@@ -106,7 +106,7 @@ _SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
 ]
 _GENERIC_SECTORS: Final = frozenset({"industry", "other"})
 
-# Words of SPEC section 3's "covers" column, for an item the model filed under "other":
+# Words of docs/REFERENCE.md section 3's "covers" column, for an item the model filed under "other":
 # small models use "other" as "not sure", then a sector word in the action or the
 # evidence sentence is a better guess than dropping the item. Most specific first.
 _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
@@ -168,14 +168,28 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
     (re.compile(r"\b(industr\w*|manufactur\w*|factor(y|ies)|plants?)\b", re.I), "industry"),
 ]
 
+# Verbs of doing (reference section 4: "launched, opened, delivered, began
+# construction, disbursed"), as stems for their -ing forms.
+_DOING: Final = "|".join(
+    [
+        "build", "construct", "provid", "deliver", "supply", "implement", "fund", "financ",
+        "support", "train", "deploy", "invest", "help", "disburs", "operat", "produc",
+        "carry", "conduct", "runn", "upgrad", "install", "rehabilitat", "moderniz",
+        "equipp", "donat", "send", "assist", "export", "import", "manufactur", "develop",
+        "work", "expand", "establish", "open", "launch", "host", "finaliz", "complet",
+    ]
+)  # fmt: skip
+
 _CUES: Final[dict[str, re.Pattern[str]]] = {
     "implemented": re.compile(
         r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)|began|begun|start(ed|s)|complet(ed|es)|"
         r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
         r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
         r"handed over|sent|supplied|operat(es|ing)|helped|resulted in|continu(e|es|ing) to|"
-        # Cooperation described as going on (GUIDELINES: "is providing", "has provided").
-        r"(is|are|has been|have been) (\w+ly )?(?!going\b)\w+ing|"
+        # Work described as going on (GUIDELINES: "is providing", "has provided"): the
+        # progressive of a verb of doing. Not of talking or planning: "is planning to
+        # build", "are considering", "are discussing" state no work under way.
+        rf"(is|are|has been|have been) (\w+ly )?(?:{_DOING})ing|"
         r"(has|have) (\w+ly )?(provided|delivered|supported|helped|worked|invested|"
         r"increased|built|supplied|trained|funded|contributed|expanded|grown)|"
         r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
@@ -336,7 +350,7 @@ _QUALIFIER_WORDS: Final = frozenset({"environment", "democratic", "diplomatic", 
 
 
 def sector_mentions(sentence: str) -> list[tuple[str, str]]:
-    """(word as written, sector) for each sector SPEC's words name in the sentence, in
+    """(word as written, sector) for each sector the reference's words name in the sentence, in
     order of first mention, one word per sector."""
     found: dict[str, tuple[int, str]] = {}
     for pattern, sector in _OTHER_KEYWORDS:
@@ -350,7 +364,7 @@ def sector_mentions(sentence: str) -> list[tuple[str, str]]:
 
 
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
-    """SPEC's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
+    """the reference's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
     the evidence sentence only when they name no sector."""
     if sector not in _GENERIC_SECTORS:
@@ -418,7 +432,7 @@ MIN_LISTED_SECTORS: Final = 3
 def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tuple[str, str]]:
     """(area as written, sector) for a sentence that enumerates several areas, else [].
 
-    SPEC section 1: sectors listed in one breath are one commitment each; a small model
+    docs/REFERENCE.md section 1: sectors listed in one breath are one commitment each; a small model
     tends to return the list as one vague item.
     """
     seen: dict[str, tuple[str, str]] = {}
@@ -498,7 +512,7 @@ def action_similarity(a: str, b: str) -> float:
 MERGE_SIMILARITY: Final = 0.6
 
 
-# SPEC section 1's non-commitments, as the first word of the action a model writes for
+# docs/REFERENCE.md section 1's non-commitments, as the first word of the action a model writes for
 # them: the meeting itself, thanks, greetings, condolences, criticism, speech.
 _NON_COMMITMENT_VERBS: Final = frozenset(
     {
@@ -512,13 +526,24 @@ _NON_COMMITMENT_VERBS: Final = frozenset(
 
 
 def is_non_commitment(action: str) -> bool:
-    """True for an action that names a non-commitment (SPEC section 1) by its verb."""
+    """True for an action that names a non-commitment (docs/REFERENCE.md section 1) by its verb."""
     words = action.split()
     return bool(words) and words[0].lower().strip(".,;:") in _NON_COMMITMENT_VERBS
 
 
-def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
-    """One commitment per (sector, action): evidence and parties joined, strongest status."""
+def _same_evidence(a: Commitment, b: Commitment) -> bool:
+    spans = {(e.start, e.end) for e in a.evidence if e.start is not None}
+    return any((e.start, e.end) in spans for e in b.evidence)
+
+
+def merge_duplicates(
+    commitments: list[Commitment], *, same_sentence: bool = False
+) -> list[Commitment]:
+    """One commitment per (sector, action): evidence and parties joined, strongest status.
+
+    With ``same_sentence``, two items of one sector quoting the same sentence are one
+    too, whatever their wording: a sentence labelled on its own yields the list split's
+    "cooperate in energy" beside the model's own item for the same sector."""
     merged: list[Commitment] = []
     for item in commitments:
         twin = next(
@@ -526,7 +551,10 @@ def merge_duplicates(commitments: list[Commitment]) -> list[Commitment]:
                 m
                 for m in merged
                 if m.sector == item.sector
-                and action_similarity(m.action, item.action) >= MERGE_SIMILARITY
+                and (
+                    action_similarity(m.action, item.action) >= MERGE_SIMILARITY
+                    or (same_sentence and _same_evidence(m, item))
+                )
             ),
             None,
         )

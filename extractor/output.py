@@ -1,4 +1,4 @@
-"""Write output lines (SPEC section 5) and the human-readable table."""
+"""Write output lines (docs/REFERENCE.md section 2) and the human-readable table."""
 
 from __future__ import annotations
 

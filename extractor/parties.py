@@ -1,4 +1,4 @@
-"""Turn the party names a model writes into SPEC parties, checked against the article.
+"""Turn the party names a model writes into docs/REFERENCE.md parties, checked against the article.
 
 The model names parties; code decides their type and ISO codes. A name the article does
 not contain (small models copy names from prompt examples) is dropped, and a person is

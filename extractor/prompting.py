@@ -22,7 +22,8 @@ from extractor.errors import TemplateError
 from extractor.schemas.taxonomy import SECTORS, STATUS_CUES, STATUSES
 
 TEMPLATE_FILES = (
-    "system.j2", "user.j2", "reask.j2", "more.j2", "example_article.txt", "example_answer.json"
+    "system.j2", "user.j2", "reask.j2", "more.j2", "example_article.txt", "example_answer.json",
+    "sentence_system.j2", "sentence_user.j2", "sentence_examples.json",
 )
 
 
@@ -73,7 +74,9 @@ class PromptSet:
                 sources[name] = (
                     resources.files("extractor.prompts").joinpath(name).read_text(encoding="utf-8")
                 )
-        json.loads(sources["example_answer.json"])  # a broken example must fail early
+        # A broken example must fail early, not after the model has loaded.
+        json.loads(sources["example_answer.json"])
+        json.loads(sources["sentence_examples.json"])
         return cls(sources)
 
     @property
@@ -117,6 +120,30 @@ class PromptSet:
             opening=opening,
             part_number=part_number,
             part_count=part_count,
+        )
+
+    def sentence_system(self) -> str:
+        """The fixed instructions of a one-sentence request (the shared, cached prefix)."""
+        examples = [
+            {
+                "sentence": str(example["sentence"]),
+                "answer": json.dumps(example["answer"], ensure_ascii=False),
+            }
+            for example in json.loads(self.sources["sentence_examples.json"])
+        ]
+        return self._render(
+            "sentence_system.j2",
+            sectors=SECTORS,
+            statuses=STATUSES,
+            cues=STATUS_CUES,
+            examples=examples,
+        )
+
+    def sentence_user(self, sentence: str, *, previous: str, title: str, opening: str) -> str:
+        """Title and opening first: they are the same for every sentence of an article,
+        so a server with prefix caching prefills them once per article."""
+        return self._render(
+            "sentence_user.j2", sentence=sentence, previous=previous, title=title, opening=opening
         )
 
     def reask(self, errors: list[str], *, truncated: bool) -> str:

@@ -1,4 +1,4 @@
-"""The record of SPEC section 2, the taxonomy of section 3 and the status scale of section 4.
+"""The record (docs/REFERENCE.md section 2), its taxonomy (3) and status scale (4).
 
 Installed as ``extractor.schemas``; everything that validates, prompts or scores imports
 the definitions from here, so they exist once.

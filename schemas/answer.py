@@ -37,12 +37,35 @@ class ModelAnswer(BaseModel):
     commitments: list[ModelCommitment] = Field(max_length=MAX_ITEMS)
 
 
+MAX_SENTENCE_ITEMS = 8
+MAX_SENTENCE_ACTION_CHARS = 100
+
+
+class SentenceItem(BaseModel):
+    """One commitment of a labelled sentence. No quote: the evidence is the sentence
+    itself, located by code, so the model spends its tokens on the label."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    parties: list[str] = Field(min_length=1, max_length=6)
+    sector: Sector
+    action: str = Field(min_length=3, max_length=MAX_SENTENCE_ACTION_CHARS)
+    status: Status
+
+
+class SentenceAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    commitments: list[SentenceItem] = Field(max_length=MAX_SENTENCE_ITEMS)
+
+
 _DROPPED_KEYS = frozenset({"title", "description", "default"})
 
 
-def answer_json_schema() -> dict[str, Any]:
-    """JSON Schema of the answer, inlined (no $ref) so every server's grammar accepts it."""
-    schema = ModelAnswer.model_json_schema()
+def answer_json_schema(model: type[BaseModel] = ModelAnswer) -> dict[str, Any]:
+    """JSON Schema of an answer shape, inlined (no $ref) so every server's grammar accepts
+    it."""
+    schema = model.model_json_schema()
     defs = schema.pop("$defs", {})
 
     def inline(node: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Pydantic models of the output record (SPEC section 2) and the files of section 5."""
+"""Pydantic models of the output record (docs/REFERENCE.md section 2) and the files of section 5."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class Party(Strict):
 
     @property
     def key(self) -> str:
-        """SPEC: a party's key is its code, else its lower-cased name."""
+        """docs/REFERENCE.md: a party's key is its code, else its lower-cased name."""
         return self.code if self.code else self.name.strip().lower()
 
 
@@ -133,7 +133,7 @@ class OutputLine(Strict):
     """One line of an extraction run's output: every input article gets exactly one."""
 
     id: str
-    # The article's publication date from the input (not SPEC's date of a commitment).
+    # The article's publication date from the input (not the reference's date of a commitment).
     date: str | None = None
     commitments: list[Commitment] = Field(default_factory=list)
     meta: dict[str, Any] = Field(default_factory=dict)

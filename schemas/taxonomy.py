@@ -1,4 +1,4 @@
-"""Sector taxonomy (SPEC section 3) and status scale (SPEC section 4), defined once.
+"""Sector taxonomy (REFERENCE.md section 3) and status scale (REFERENCE.md section 4), defined once.
 
 Prompts render these tables; the enums below are derived from them, so a sector added
 here reaches the schema, the prompt and the scorer together.
@@ -60,7 +60,7 @@ STATUS_CUES: Final[dict[str, str]] = {
 
 
 class Sector(StrEnum):
-    """SPEC section 3 keys."""
+    """docs/REFERENCE.md section 3 keys."""
 
     AGRICULTURE = "agriculture"
     ENERGY = "energy"
@@ -83,7 +83,7 @@ class Sector(StrEnum):
 
 
 class Status(StrEnum):
-    """SPEC section 4, weakest first."""
+    """docs/REFERENCE.md section 4, weakest first."""
 
     DISCUSSED = "discussed"
     INTENDED = "intended"

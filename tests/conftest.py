@@ -29,7 +29,7 @@ EXAMPLE_PATH = DATA / "tajikistan-tatarstan.txt"
 # Retries that never sleep long, for tests of transient faults.
 FAST_RETRY = RetryPolicy(attempts=4, initial=0.001, maximum=0.01, total=10.0)
 
-# What a good model writes for the seed article (SPEC section 7): quotes are the first
+# What a good model writes for the seed article (reference's worked example): quotes are the first
 # words of their sentences, copied exactly; parties written as the article writes them.
 GOOD_ANSWER: dict[str, Any] = {
     "commitments": [
@@ -112,6 +112,9 @@ def make_extractor(gazetteer: Gazetteer, prompts: PromptSet) -> MakeExtractor:
 
     def make(responses: Any = None, **config: Any) -> tuple[Extractor, FakeBackend]:
         config.setdefault("retry", FAST_RETRY)
+        # These fakes answer for whole passages; tests/test_sentence_mode.py covers the
+        # sentence strategy.
+        config.setdefault("strategy", "passages")
         backend = FakeBackend(responses)
         return Extractor(backend, prompts, gazetteer, ExtractConfig(**config)), backend
 

@@ -20,6 +20,8 @@ from extractor.pipeline import ExtractConfig, Extractor
 from extractor.prompting import PromptSet
 from extractor.schemas.answer import answer_json_schema
 
+PASSAGES = ExtractConfig(retry=FAST_RETRY, strategy="passages")
+
 SCHEMA = answer_json_schema()
 
 
@@ -198,7 +200,7 @@ def test_pipeline_over_http_survives_a_rate_limit(
 ) -> None:
     stub.enqueue(error(429, "Rate limit reached", {"Retry-After": "0"}), ok(good_answer))
     backend = _backend(stub, "json_schema")
-    extractor = Extractor(backend, prompts, gazetteer, ExtractConfig(retry=FAST_RETRY))
+    extractor = Extractor(backend, prompts, gazetteer, PASSAGES)
     line = extractor.extract(Article("seed", example_text))
     backend.close()
     assert line.error is None
@@ -220,7 +222,7 @@ def test_pipeline_over_http_re_asks_with_the_conversation(
 ) -> None:
     stub.enqueue(ok("I am not sure what you want."), ok(good_answer))
     backend = _backend(stub, "json_schema")
-    extractor = Extractor(backend, prompts, gazetteer, ExtractConfig(retry=FAST_RETRY))
+    extractor = Extractor(backend, prompts, gazetteer, PASSAGES)
     line = extractor.extract(Article("seed", example_text))
     assert line.error is None and line.meta["attempts"] == 2
     second = stub.requests[1]["messages"]

@@ -1,4 +1,4 @@
-"""PartyResolver: names as the model writes them -> SPEC parties, checked against the article."""
+"""PartyResolver: names as the model writes them -> parties, checked against the article."""
 
 from __future__ import annotations
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from conftest import MakeExtractor
 
+from extractor.answers import validate_answer
 from extractor.articles import Article
 from extractor.backends.base import Completion, CompletionRequest
 from extractor.errors import TransientBackendError
 from extractor.output import LineWriter
-from extractor.pipeline import validate_answer
 from extractor.runner import run_job
 from extractor.schemas.answer import answer_json_schema
 from extractor.schemas.records import Commitment, OutputLine
@@ -70,7 +70,7 @@ def test_good_answer(make_extractor: MakeExtractor, example_text: str,
     assert meta["usage"]["prompt_tokens"] == 100 and meta["usage"]["completion_tokens"] > 0
     assert meta["alignment"] == {"exact": 4}
     assert isinstance(meta["seconds"], float)
-    # The line is valid SPEC output and survives JSON.
+    # The line is valid the reference (docs/REFERENCE.md) output and survives JSON.
     assert OutputLine.model_validate_json(line.model_dump_json()) == line
     # What the backend was asked.
     [request] = backend.history
@@ -376,7 +376,7 @@ def test_table_format_renders(make_extractor: MakeExtractor, example_text: str,
 
 def test_sector_list_becomes_one_commitment_per_sector(make_extractor: MakeExtractor,
                                                        example_text: str) -> None:
-    """SPEC sections 1 and 7: "industry, energy, machine engineering, transport,
+    """docs/REFERENCE.md sections 1 and 7: "industry, energy, machine engineering, transport,
     construction, and agriculture" is six commitments, status discussed."""
     answer = {"commitments": [_item("other", "focusing on key areas such as industry",
                                     action="cooperate in priority areas")]}

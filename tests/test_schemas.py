@@ -1,4 +1,4 @@
-"""The records of SPEC section 2 and the answer schema sent to servers."""
+"""The records of docs/REFERENCE.md section 2 and the answer schema sent to servers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The scorer of SPEC section 6: perfect runs score 1.0, each kind of error lowers
+"""The scorer of docs/REFERENCE.md section 5: perfect runs score 1.0, each kind of error lowers
 exactly the numbers it should, and the gold set itself is valid and grounded."""
 
 from __future__ import annotations
@@ -208,7 +208,7 @@ def test_matching_is_one_to_one(keys: PartyKeys) -> None:
 
 
 def test_matching_prefers_the_similar_action_when_quotes_are_shared() -> None:
-    """SPEC section 7: several industry rows share one quote; actions tell them apart."""
+    """Worked example: several industry rows share one quote; actions tell them apart."""
     text = "Priorities are industry, machine engineering and energy."
     rows = [
         Commitment(sector="industry", parties=[TJ, TA], action=action, status="discussed",

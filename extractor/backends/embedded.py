@@ -42,6 +42,7 @@ class EmbeddedBackend:
         threads: int | None = None,
         startup_timeout: float = 120.0,
         prefix_cache: bool = True,
+        parallel: int = 1,
     ) -> None:
         try:
             import xllamacpp
@@ -60,8 +61,9 @@ class EmbeddedBackend:
         n_threads = threads or default_threads()
         params = xllamacpp.CommonParams()
         params.model.path = str(path)
-        params.n_ctx = n_ctx
-        params.n_parallel = 1
+        # llama.cpp splits the context among its slots: each slot gets ``n_ctx``.
+        params.n_ctx = n_ctx * parallel
+        params.n_parallel = parallel
         params.n_predict = -1
         params.cpuparams.n_threads = n_threads
         params.cpuparams_batch.n_threads = n_threads
@@ -88,6 +90,10 @@ class EmbeddedBackend:
             raise ModelFilesError(f"llama.cpp could not load {path} ({reason}); {fix}") from exc
         base = str(self._server.listening_address).rstrip("/")
         _wait_healthy(base, startup_timeout)
+        # The loopback server and its per-process key, for benchmarks that read
+        # llama.cpp's own timings (bench/bench_slots.py).
+        self.base_url = base
+        self.api_key = key
         self._client = OpenAIBackend(
             self.model, base_url=f"{base}/v1", api_key=key, mode="json_schema"
         )

@@ -1,1 +1,1 @@
-"""Scoring runs against gold annotations (SPEC section 6)."""
+"""Scoring runs against gold annotations (docs/REFERENCE.md section 5)."""

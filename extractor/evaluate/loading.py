@@ -54,7 +54,7 @@ def load_gold(path: Path) -> list[GoldArticle]:
 
 @dataclass
 class Predictions:
-    """A run's output lines by article id, as SPEC section 5 writes them."""
+    """A run's output lines by article id, as docs/REFERENCE.md section 2 writes them."""
 
     path: Path
     lines: dict[str, OutputLine] = field(default_factory=dict)
@@ -67,7 +67,7 @@ def load_predictions(path: Path) -> Predictions:
         if line.id in predictions.lines:
             raise ConfigError(
                 f"{path}:{number}: article id {line.id!r} appears twice; "
-                "keep one line per article (SPEC section 5)"
+                "keep one line per article (docs/REFERENCE.md section 2)"
             )
         predictions.lines[line.id] = line
     return predictions

@@ -1,11 +1,11 @@
-"""Pair one article's predicted and gold commitments one-to-one (SPEC section 6).
+"""Pair one article's predicted and gold commitments one-to-one (docs/REFERENCE.md section 5).
 
 A pair is allowed only when the sectors are equal and either the actions are similar
 (the measure's threshold: ``ACTION_THRESHOLD`` for content words, ``EMBEDDING_THRESHOLD``
 for embeddings) or a predicted and a gold quote overlap for most of the shorter one
 (``QUOTE_OVERLAP_THRESHOLD``). Among allowed pairs the matching has the most pairs
 possible and, among those, the largest total of similarity + overlap, so a prediction
-goes to the gold commitment it resembles best (the six sector rows of SPEC section 7
+goes to the gold commitment it resembles best (the six sector rows of reference's worked example
 share one quote and are told apart by their actions).
 """
 

@@ -1,4 +1,4 @@
-"""Counts per article and the metrics of SPEC section 6 computed from their sums.
+"""Counts per article and the metrics of docs/REFERENCE.md section 5 computed from their sums.
 
 Every metric is a function of summed counts, so totals, per-sector numbers and the
 bootstrap (which re-sums resampled articles) share one definition.

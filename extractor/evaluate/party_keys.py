@@ -1,10 +1,10 @@
-"""Party identity for scoring: SPEC's key (code, else lower-cased name), made robust to
+"""Party identity for scoring: the reference's key (code, else lower-cased name), made robust to
 the two ways annotators and models name the same side differently.
 
 1. International organizations have no ISO code, so "EU" and "European Union" would be
    two keys; the gazetteer's canonical name is used instead.
 2. A government body of one state ("Ministry of Digital Transformation of Ukraine")
-   acts for that state, as a person does (SPEC section 2), so it is keyed, and in the
+   acts for that state, as a person does (docs/REFERENCE.md section 2), so it is keyed, and in the
    gold harmonized, as the state's country code.
 """
 

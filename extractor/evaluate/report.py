@@ -133,10 +133,19 @@ def _cost_line(score: RunScore) -> str:
     c = score.cost
     if not c:
         return "cost                    n/a"
-    return (
+    cost = (
         f"{'cost per article':<24}{c['seconds_per_article']:>7}  {'s':<16}  "
         f"{c['prompt_tokens_per_article']:.0f} prompt + "
-        f"{c['completion_tokens_per_article']:.0f} completion tokens"
+        f"{c['completion_tokens_per_article']:.0f} completion tokens, "
+        f"{c.get('requests_per_article', 0):.1f} requests"
+    )
+    quotes = int(c.get("model_quotes", 0))
+    if not quotes:
+        return cost + f"\n{'model quotes verbatim':<24}{'n/a':>7}  the model wrote no quote"
+    share = int(c.get("model_quotes_verbatim", 0)) / quotes
+    return cost + (
+        f"\n{'model quotes verbatim':<24}{share:>7.3f}  {'':<16}  "
+        f"{int(c.get('model_quotes_verbatim', 0))} of {quotes} before widening to the sentence"
     )
 
 

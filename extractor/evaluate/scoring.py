@@ -199,14 +199,12 @@ def score_run(
     seed: int = SEED,
     measure: ActionMeasure = CONTENT_WORDS,
 ) -> RunScore:
-    """Score every gold article (in gold order) and sum the counts (SPEC section 6)."""
+    """Score every gold article (in gold order) and sum the counts (docs/REFERENCE.md section 5)."""
     keys = keys or PartyKeys()
     results = tuple(score_article(g, predictions.get(g.id), keys, measure) for g in gold)
     gold_ids = {g.id for g in gold}
     per_sector: dict[str, Counts] = {}
-    confusion: dict[str, dict[str, int]] = {
-        s: dict.fromkeys(STATUS_ORDER, 0) for s in STATUS_ORDER
-    }
+    confusion: dict[str, dict[str, int]] = {s: dict.fromkeys(STATUS_ORDER, 0) for s in STATUS_ORDER}
     for result in results:
         for sector, counts in result.sectors.items():
             per_sector[sector] = per_sector.get(sector, Counts()) + counts
@@ -220,9 +218,7 @@ def score_run(
         unknown_ids=tuple(sorted(set(predictions) - gold_ids)),
         totals=totals,
         headline=Headline.of(totals),
-        sectors={
-            s: PRF(c.tp, c.n_pred, c.n_gold) for s, c in sorted(per_sector.items())
-        },
+        sectors={s: PRF(c.tp, c.n_pred, c.n_gold) for s, c in sorted(per_sector.items())},
         confusion=confusion,
         intervals=intervals([r.counts for r in results], resamples, seed),
         resamples=resamples,
@@ -246,8 +242,19 @@ def run_cost(lines: Sequence[OutputLine]) -> dict[str, float]:
         return round(sum(values) / n, 1)
 
     usage = [line.meta.get("usage") or {} for line in lines]
+    # How the model's own quotes aligned before code widened them to their sentence
+    # (the grounding rate is 1.0 by construction after widening). Runs of the sentences
+    # strategy have none: the model writes no quote there.
+    alignments = [line.meta.get("alignment") or {} for line in lines]
+    model_quotes = sum(int(v) for a in alignments for v in a.values())
+    verbatim = sum(int(a.get("exact", 0)) for a in alignments)
     return {
         "articles": n,
+        "requests_per_article": mean(
+            [float(line.meta.get("requests") or line.meta.get("chunks") or 0) for line in lines]
+        ),
+        "model_quotes": model_quotes,
+        "model_quotes_verbatim": verbatim,
         "seconds_per_article": mean([float(line.meta.get("seconds") or 0) for line in lines]),
         "prompt_tokens_per_article": mean([float(u.get("prompt_tokens") or 0) for u in usage]),
         "completion_tokens_per_article": mean(

@@ -29,7 +29,7 @@ def add_review_parsers(sub: Any) -> None:
                         "files, folders, JSONL of {id, text}, e.g. a gold file)")
     review.add_argument("-o", "--output", type=Path, help="HTML file to write")
     review.add_argument("--gold-out", type=Path,
-                        help="also write the run as gold JSONL (SPEC section 5) to correct")
+                        help="also write the run as gold JSONL (REFERENCE.md section 2) to correct")
     review.add_argument("--encoding", help="input text encoding (default UTF-8)")
     review.add_argument("--ledger", type=Path, metavar="LEDGER",
                         help="a ledger of `extractor ledger` over this run: adds the ledger "

@@ -1,6 +1,6 @@
-"""A run as a gold file (SPEC section 5), for a person to correct and score against.
+"""A run as a gold file (docs/REFERENCE.md section 2), for a person to correct and score against.
 
-Offsets are dropped (SPEC: gold commitments carry quotes, not offsets; the scorer finds
+Offsets are dropped (docs/REFERENCE.md: gold commitments carry quotes, not offsets; the scorer finds
 quotes itself), so a corrected quote need not come with corrected numbers.
 """
 

@@ -1,5 +1,5 @@
 """How parties and party pairs are written for people: name with its code, and the
-SPEC party key (code, else lower-cased name) used to group them."""
+the reference (docs/REFERENCE.md) party key (code, else lower-cased name) used to group them."""
 
 from __future__ import annotations
 

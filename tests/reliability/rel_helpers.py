@@ -1,5 +1,5 @@
 """Shared pieces of the reliability suite: short articles, a quick retry policy, and a job
-runner that returns the parsed output lines (one per input, as SPEC section 5 promises)."""
+runner that returns the parsed output lines (one per input, as REFERENCE.md section 2 promises)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,7 @@ def openai_backend(url: str, *, timeout: float = 5.0, key: str = "test-key",
 
 def extractor_for(backend: Backend, **config: Any) -> Extractor:
     config.setdefault("retry", QUICK_RETRY)
+    config.setdefault("strategy", "passages")  # the fault scripts answer per passage
     return Extractor(backend, prompts(), gazetteer(), ExtractConfig(**config))
 
 

@@ -150,7 +150,7 @@ def test_quote_not_in_the_article_kept_flagged_on_request(server: FaultServer) -
 
 
 def test_offsets_made_up_by_the_model_are_ignored(server: FaultServer) -> None:
-    """SPEC 2: the model is never trusted with offsets; code computes them."""
+    """docs/REFERENCE.md 2: the model is never trusted with offsets; code computes them."""
     lying = _item(start=500, end=9000)
     nested = {**{k: v for k, v in ITEM.items() if k != "quote"},
               "evidence": [{"quote": ITEM["quote"], "start": -3, "end": 2}]}

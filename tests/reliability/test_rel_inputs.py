@@ -15,7 +15,7 @@ from fault_server import FaultServer
 from rel_helpers import BRIDGE, BRIDGE_ANSWER, assert_grounded, extractor_for, run
 from stub_server import ok
 
-import extractor.pipeline as pipeline_module
+import extractor.sentences as sentences_module
 from extractor.articles import Article
 from extractor.backends.fake import FakeBackend
 from extractor.cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, main
@@ -138,15 +138,15 @@ def test_long_article_is_split_into_sentences_a_bounded_number_of_times(
 ) -> None:
     """Regression: the opening was recomputed per passage, making long articles quadratic."""
     calls = 0
-    original = pipeline_module.sentence_spans
+    original = sentences_module.sentence_spans
 
     def counting(text: str) -> list[tuple[int, int]]:
         nonlocal calls
         calls += 1
         return original(text)
 
-    monkeypatch.setattr(pipeline_module, "sentence_spans", counting)
-    pipeline_module.opening_of.cache_clear()
+    monkeypatch.setattr(sentences_module, "sentence_spans", counting)
+    sentences_module.opening_of.cache_clear()
     text = "Tajikistan and Uzbekistan talked about water. " * 4000  # ~180 kB, ~60 passages
     [line] = run([Article("long", text)], extractor_for(FakeBackend()))
     assert line.error is None and line.meta["chunks"] > 50

@@ -1,0 +1,179 @@
+"""Model items -> grounded, normalized records: locate each quote, resolve parties,
+split listed sectors, drop non-commitments, calibrate status, merge duplicates.
+Pure functions of the article and the items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractor.articles import Article
+from extractor.config import ExtractConfig
+from extractor.counterparts import complete_counterparts
+from extractor.gazetteer import Gazetteer
+from extractor.grounding import locate, mask_instructions
+from extractor.normalize import (
+    MIN_LISTED_SECTORS,
+    calibrate_status,
+    find_amount,
+    find_date,
+    is_non_commitment,
+    listed_sectors,
+    merge_duplicates,
+    refine_sector,
+    sector_mentions,
+    sort_evidence,
+)
+from extractor.parties import PartyResolver
+from extractor.schemas.answer import ModelCommitment
+from extractor.schemas.records import Alignment, Commitment, Evidence, Party
+from extractor.sentences import enclosing_sentence, sentence_spans
+
+MAX_ACTION_WORDS = 25
+
+
+def to_records(
+    article: Article,
+    found: list[tuple[ModelCommitment, int]],
+    gazetteer: Gazetteer,
+    config: ExtractConfig,
+) -> tuple[list[Commitment], dict[str, Any]]:
+    """``found`` pairs each item with where its unit starts in the article."""
+    text = article.text
+    spans = sentence_spans(text)
+    # Quotes and parties are checked against the article without injected instructions
+    # ("ignore previous instructions", fake JSON): a model that obeyed them is not
+    # grounded by them. Same length as ``text``, so offsets are unchanged.
+    checked, masked = mask_instructions(text)
+    resolver = PartyResolver(gazetteer, checked)
+    records: list[Commitment] = []
+    ungrounded = 0
+    dropped_parties: list[str] = []
+    no_party = 0
+    alignments: dict[str, int] = {}
+    split = dropped_other = non_commitments = 0
+    for item, hint in found:
+        located = locate(item.quote, checked, hint=hint)
+        if located is None:
+            ungrounded += 1
+            if not config.keep_ungrounded:
+                continue
+            evidence = Evidence(quote=item.quote, alignment=Alignment.UNALIGNED)
+            sentence = item.quote
+        else:
+            start, end = enclosing_sentence(spans, located.start, located.end)
+            evidence = Evidence(
+                quote=text[start:end], start=start, end=end, alignment=located.alignment
+            )
+            sentence = text[start:end]
+        key = str(evidence.alignment)
+        alignments[key] = alignments.get(key, 0) + 1
+        report = resolver.resolve(item.parties)
+        dropped_parties.extend(report.dropped)
+        if not report.kept:
+            no_party += 1
+            continue
+        record = _record(item, report.kept, evidence, sentence, config)
+        # A vague "other" item over a sentence naming two areas is the pair of them.
+        minimum = 2 if str(item.sector) == "other" else MIN_LISTED_SECTORS
+        listed = listed_sectors(sentence, minimum) if config.split_sector_lists else []
+        if listed:
+            split += 1
+            records.extend(
+                retargeted(record, sector, f"cooperate in {area}") for area, sector in listed
+            )
+            if str(item.sector) == "other":  # the model's vague item for the whole list
+                continue
+        if config.drop_non_commitments and is_non_commitment(record.action):
+            non_commitments += 1  # the meeting itself, thanks, criticism
+            continue
+        if record.sector == "other" and config.drop_other:
+            dropped_other += 1
+            continue
+        records.append(record)
+    stats: dict[str, Any] = {
+        "ungrounded": ungrounded,
+        "alignment": alignments,
+        "dropped_parties": sorted(set(dropped_parties))[:20],
+        "no_party": no_party,
+        "split_lists": split,
+        "dropped_other": dropped_other,
+        "non_commitments": non_commitments,
+        "masked_instructions": masked,
+    }
+    if config.expand_sentence_sectors:
+        stats["sentence_sectors_added"] = expand_sentence_sectors(records)
+    if config.complete_counterparts:
+        stats["counterparts_added"] = complete_counterparts(records, resolver.mentioned_parties())
+    # Measured on the passages recording it cost F1 (0.465 -> 0.463): passages quote a
+    # sentence for each of its distinct actions, so only labelled sentences merge so.
+    same_sentence = config.merge_same_sentence and config.strategy == "sentences"
+    merged = merge_duplicates(records, same_sentence=same_sentence)
+    return sort_records(merged), stats
+
+
+def _record(
+    item: ModelCommitment,
+    parties: list[Party],
+    evidence: Evidence,
+    sentence: str,
+    config: ExtractConfig,
+) -> Commitment:
+    sector = str(item.sector)
+    if config.refine_sectors:
+        sector = refine_sector(sector, item.subsector, item.action, sentence)
+    status = str(item.status)
+    if config.calibrate_status:
+        status = calibrate_status(status, sentence, raise_discussed=config.raise_discussed)
+    action = " ".join(item.action.split()[:MAX_ACTION_WORDS])
+    return Commitment(
+        sector=sector,  # type: ignore[arg-type]
+        subsector=(item.subsector or None),
+        parties=parties,
+        action=action,
+        status=status,  # type: ignore[arg-type]
+        evidence=[evidence],
+        date=find_date(sentence),
+        amount=find_amount(action),
+        grounded=evidence.alignment != Alignment.UNALIGNED,
+    )
+
+
+def retargeted(record: Commitment, sector: str, action: str) -> Commitment:
+    """A copy of ``record`` (parties, status, evidence) about another sector."""
+    return record.model_copy(
+        update={"sector": sector, "subsector": None, "action": action}, deep=True
+    )
+
+
+def expand_sentence_sectors(records: list[Commitment]) -> int:
+    """One more commitment for each other sector a record's sentence names.
+
+    A small model writes one item for "enhance security, address humanitarian concerns
+    and increase vaccinations"; the reference counts one per sector. The added item
+    copies the parties and status of the model's item from that sentence.
+    """
+    added: list[Commitment] = []
+    by_sentence: dict[tuple[int | None, int | None], list[Commitment]] = {}
+    for record in records:
+        if record.grounded:
+            ev = record.evidence[0]
+            by_sentence.setdefault((ev.start, ev.end), []).append(record)
+    for group in by_sentence.values():
+        covered: set[str] = {str(r.sector) for r in group}
+        sentence = group[0].evidence[0].quote
+        for word, sector in sector_mentions(sentence):
+            if sector in covered:
+                continue
+            covered.add(sector)
+            added.append(retargeted(group[0], sector, f"cooperate on {word}"))
+    records.extend(added)
+    return len(added)
+
+
+def sort_records(records: list[Commitment]) -> list[Commitment]:
+    for record in records:
+        record.evidence = sort_evidence(record.evidence)
+    return sorted(
+        records,
+        key=lambda r: r.evidence[0].start if r.evidence[0].start is not None else 1 << 62,
+    )

@@ -1,0 +1,131 @@
+"""What the model is asked about an article: the units (passages or sentences), each with
+its messages, answer schema and validator. Pure: no model call happens here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.answers import Validator, sentence_validator, validate_answer
+from extractor.articles import Article
+from extractor.chunking import Chunk, chunk_article
+from extractor.gazetteer import Gazetteer
+from extractor.prompting import PromptSet
+from extractor.schemas.answer import SentenceAnswer, answer_json_schema
+from extractor.screen import screen
+from extractor.sentences import opening_of
+
+# A one-sentence answer holds at most MAX_SENTENCE_ITEMS short items (~50 tokens each);
+# a model that loops is cut here instead of at the job's passage-sized limit.
+SENTENCE_MAX_TOKENS = 512
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One request's worth of an article. ``hint`` is where its text starts, so a quote
+    that occurs twice grounds to the occurrence this unit saw."""
+
+    hint: int
+    messages: list[dict[str, str]]
+    schema: dict[str, Any]
+    validate: Validator
+    follow_up: bool = False  # passages may be asked what they left out (--passes)
+    max_tokens: int | None = None  # the job's --max-tokens when None
+
+
+@dataclass(frozen=True)
+class Plan:
+    units: list[Unit]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class PassagePlanner:
+    """The whole article, or passages of it, each asked for every commitment it holds."""
+
+    strategy = "passages"
+
+    def __init__(self, prompts: PromptSet, *, chunk_chars: int, single_pass_chars: int) -> None:
+        self.prompts = prompts
+        self.chunk_chars = chunk_chars
+        self.single_pass_chars = single_pass_chars
+        self.system = prompts.system()
+        self.schema = answer_json_schema()
+
+    def passages(self, article: Article) -> list[Chunk]:
+        if len(article.text) <= self.single_pass_chars:
+            return chunk_article(article.text, max(len(article.text), self.chunk_chars))
+        return chunk_article(article.text, self.chunk_chars)
+
+    def plan(self, article: Article) -> Plan:
+        chunks = self.passages(article)
+        units = [
+            Unit(
+                hint=chunk.start,
+                messages=[
+                    {"role": "system", "content": self.system},
+                    {
+                        "role": "user",
+                        "content": self.prompts.user(
+                            chunk.text,
+                            title=article.display_title,
+                            opening=opening_of(article.text),
+                            part_number=number,
+                            part_count=len(chunks),
+                        ),
+                    },
+                ],
+                schema=self.schema,
+                validate=validate_answer,
+                follow_up=True,
+            )
+            for number, chunk in enumerate(chunks, start=1)
+        ]
+        return Plan(units, {"chunks": len(chunks)})
+
+
+class SentencePlanner:
+    """Each sentence the screen keeps, labelled in a short request of its own."""
+
+    strategy = "sentences"
+
+    def __init__(self, prompts: PromptSet, gazetteer: Gazetteer) -> None:
+        self.prompts = prompts
+        self.gazetteer = gazetteer
+        self.system = prompts.sentence_system()
+        self.schema = answer_json_schema(SentenceAnswer)
+
+    def plan(self, article: Article) -> Plan:
+        screened = screen(article.text, self.gazetteer)
+        opening = opening_of(article.text)
+        units = [
+            Unit(
+                hint=candidate.start,
+                messages=[
+                    {"role": "system", "content": self.system},
+                    {
+                        "role": "user",
+                        "content": self.prompts.sentence_user(
+                            candidate.text,
+                            previous=candidate.previous,
+                            title=article.display_title,
+                            opening=opening,
+                        ),
+                    },
+                ],
+                schema=self.schema,
+                validate=sentence_validator(candidate.text),
+                max_tokens=SENTENCE_MAX_TOKENS,
+            )
+            for candidate in screened.candidates
+        ]
+        details = {
+            "sentences": screened.sentences,
+            "candidates": len(units),
+            "screened_conflict": screened.rejected_conflict,
+        }
+        if screened.one_party_article:
+            details["one_party_article"] = True
+        return Plan(units, details)
+
+
+Planner = PassagePlanner | SentencePlanner

@@ -1,0 +1,194 @@
+"""The sentence strategy: the screen, one short request per candidate, the sentence as
+evidence. Model answers come from a fake that reads the sentence it is asked about."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.answers import sentence_validator
+from extractor.articles import Article
+from extractor.backends.base import Completion, CompletionRequest
+from extractor.backends.fake import FakeBackend
+from extractor.config import ExtractConfig
+from extractor.errors import ConfigError
+from extractor.gazetteer import Gazetteer
+from extractor.normalize import cue_status
+from extractor.pipeline import Extractor
+from extractor.prompting import PromptSet
+from extractor.screen import is_conflict, screen
+from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner
+
+EXAMPLE = (Path(__file__).parent / "data" / "tajikistan-tatarstan.txt").read_text("utf-8")
+
+CONFLICT = [
+    "Russia rejected the American proposal to resume talks on arms control.",
+    "Beijing threatened to impose tariffs on Australian wine if Canberra did not back down.",
+    "Fighting between the two armies killed dozens of civilians near the border on Monday.",
+    "The government refused to extend the grain deal and warned shipping companies.",
+    "Washington accused Tehran of supplying drones for attacks on Ukrainian cities.",
+    "Israeli strikes hit targets in Gaza as Hamas fired rockets at Tel Aviv.",
+    "The minister said Moscow would not be coerced into signing a new treaty.",
+    "Protesters condemned the visit of the Chinese delegation to Manila.",
+]
+COOPERATION = [
+    "The two countries agreed to fight terrorism jointly and to share intelligence.",
+    "Japan will provide $20 million in humanitarian aid to Ukraine.",
+    "The sides signed a memorandum on cooperation in renewable energy.",
+    "Kazakhstan and Uzbekistan discussed the construction of a new railway line.",
+    "The parties agreed on a ceasefire along the line of contact.",
+]
+
+
+@pytest.mark.parametrize("sentence", CONFLICT)
+def test_screen_rejects_conflict_rejections_threats_and_coercion(
+    sentence: str, gazetteer: Gazetteer
+) -> None:
+    assert is_conflict(sentence)
+    text = f"Title of a report\n\nGermany and France met. {sentence}"
+    kept = {c.text for c in screen(text, gazetteer).candidates}
+    assert sentence not in kept
+
+
+@pytest.mark.parametrize("sentence", COOPERATION)
+def test_screen_keeps_cooperation_even_against_a_common_threat(
+    sentence: str, gazetteer: Gazetteer
+) -> None:
+    assert not is_conflict(sentence)
+    text = f"Title of a report\n\nGermany and France met. {sentence}"
+    assert sentence in {c.text for c in screen(text, gazetteer).candidates}
+
+
+def test_screen_sends_nothing_for_an_article_naming_one_country(gazetteer: Gazetteer) -> None:
+    text = (
+        "Cabinet meeting\n\nThe Russian government agreed to build 40 new schools. "
+        "The ministry will also expand vocational training in every region of Russia."
+    )
+    result = screen(text, gazetteer)
+    assert result.candidates == [] and result.one_party_article
+
+
+def test_screen_keeps_each_candidate_with_offsets_and_the_sentence_before(
+    gazetteer: Gazetteer,
+) -> None:
+    result = screen(EXAMPLE, gazetteer)
+    assert result.candidates and result.sentences > len(result.candidates)
+    for candidate in result.candidates:
+        assert EXAMPLE[candidate.start : candidate.end] == candidate.text
+    pharma = next(c for c in result.candidates if "pharmaceutical" in c.text)
+    assert pharma.previous and pharma.previous in EXAMPLE
+    # Mood and statistics carry no cue word, so they are never sent.
+    assert not any(c.text.startswith("Relations between") for c in result.candidates)
+
+
+def test_sentence_requests_put_the_fixed_instructions_first_and_the_sentence_last(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    plan = SentencePlanner(prompts, gazetteer).plan(Article("ex", EXAMPLE))
+    systems = {unit.messages[0]["content"] for unit in plan.units}
+    assert systems == {prompts.sentence_system()}  # one shared, cacheable prefix
+    for unit in plan.units:
+        user = unit.messages[1]["content"]
+        assert user.startswith("Article title:")
+        assert user.rstrip().endswith(EXAMPLE[unit.hint :].split("\n")[0][:40].rstrip()) or (
+            EXAMPLE[unit.hint : unit.hint + 40] in user.rsplit("Label this sentence:", 1)[1]
+        )
+        assert unit.max_tokens == SENTENCE_MAX_TOKENS
+    assert plan.details["candidates"] == len(plan.units)
+
+
+def _labeller(request: CompletionRequest) -> Completion:
+    """A model that finds the pharmaceutical item and a list of sectors, nothing else."""
+    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    items: list[dict[str, object]] = []
+    if "pharmaceutical" in sentence:
+        items.append(
+            {"parties": ["Tajikistan", "Tatarstan"], "sector": "health",
+             "action": "jointly produce medical products", "status": "discussed"}
+        )
+    if "machine engineering" in sentence:
+        items.append(
+            {"parties": ["Tajikistan", "Tatarstan"], "sector": "energy",
+             "action": "highlight priorities for cooperation", "status": "discussed"}
+        )
+    return Completion(json.dumps({"commitments": items}), prompt_tokens=50, completion_tokens=20)
+
+
+def test_sentence_strategy_end_to_end_grounds_each_item_on_its_sentence(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    backend = FakeBackend(_labeller)
+    extractor = Extractor(backend, prompts, gazetteer, ExtractConfig())
+    line = extractor.extract(Article("ex", EXAMPLE))
+    assert line.error is None
+    assert line.meta["strategy"] == "sentences"
+    assert line.meta["requests"] == len(backend.history) == line.meta["candidates"]
+    health = [c for c in line.commitments if c.sector == "health"]
+    assert len(health) == 1
+    evidence = health[0].evidence[0]
+    assert EXAMPLE[evidence.start : evidence.end] == evidence.quote
+    assert evidence.quote.startswith("The sides also discussed the potential")
+    assert {p.code for p in health[0].parties} == {"TJ", "RU-TA"}
+    # The list sentence: one commitment per listed area; the model's vague energy item
+    # on the same sentence merges into "cooperate in energy" instead of doubling it.
+    energy = [c for c in line.commitments if c.sector == "energy"]
+    assert [c.action for c in energy] == ["cooperate in energy"]
+    assert {c.sector for c in line.commitments} >= {"industry", "transport", "agriculture"}
+
+
+def test_sentence_requests_in_parallel_give_the_same_line(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    one = Extractor(FakeBackend(_labeller), prompts, gazetteer, ExtractConfig())
+    four = Extractor(
+        FakeBackend(_labeller), prompts, gazetteer, ExtractConfig(unit_workers=4)
+    )
+    a, b = one.extract(Article("ex", EXAMPLE)), four.extract(Article("ex", EXAMPLE))
+    assert [c.model_dump() for c in a.commitments] == [c.model_dump() for c in b.commitments]
+
+
+def test_batch_answers_are_judged_per_candidate(gazetteer: Gazetteer, prompts: PromptSet) -> None:
+    extractor = Extractor(FakeBackend(), prompts, gazetteer, ExtractConfig())
+    article = Article("ex", EXAMPLE)
+    requests = extractor.first_requests(article)
+    answers = [_labeller(request) for request in requests]
+    line = extractor.from_answers(article, answers)
+    assert any(c.sector == "health" for c in line.commitments)
+    short = extractor.from_answers(article, answers[:-1])
+    assert short.error is not None and "answers for" in short.error.message
+
+
+def test_sentence_answer_ignores_a_quote_and_keeps_the_sentence_as_evidence() -> None:
+    sentence = "The sides signed a memorandum on energy. " * 12  # longer than a quote may be
+    validate = sentence_validator(sentence)
+    items, errors = validate({"commitments": [
+        {"quote": "invented", "parties": ["A"], "sector": "hydropower", "action": "build grids",
+         "status": "sign"},
+        {"parties": [], "sector": "energy", "action": "x", "status": "agreed"},
+    ]})
+    assert len(items) == 1 and len(errors) >= 1
+    assert items[0].quote == sentence[: len(items[0].quote)] and len(items[0].quote) <= 300
+    assert (items[0].sector, items[0].status) == ("energy", "signed")
+
+
+def test_unknown_strategy_is_refused(gazetteer: Gazetteer, prompts: PromptSet) -> None:
+    with pytest.raises(ConfigError, match="strategy"):
+        Extractor(FakeBackend(), prompts, gazetteer,
+                  ExtractConfig(strategy="words"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("The United States is planning to build a port in the region.", "intended"),
+        ("The two governments are considering a joint loan programme.", "discussed"),
+        ("The sides are discussing new rules for labour migration.", "discussed"),
+        ("The United States is providing $5 million for schools.", "implemented"),
+        ("Japan has been supplying vaccines to Vietnam since May.", "implemented"),
+        ("China is building a railway to Laos.", "implemented"),
+    ],
+)
+def test_only_progressive_verbs_of_doing_mean_work_under_way(sentence: str, status: str) -> None:
+    assert cue_status(sentence) == status
