@@ -1,4 +1,5 @@
-"""Command line: ``extractor extract`` (and ``extractor eval``).
+"""Command line: ``extractor extract`` and the other commands (eval, batch, review, show,
+export, logs, ledger), each registered from its own module.
 
 Exit codes: 0 every article done, 1 some articles failed (each has its error line),
 2 usage or configuration error.

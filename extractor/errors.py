@@ -2,11 +2,11 @@
 
 ExtractorError
 ├── ConfigError            bad options, missing key, unknown backend  (exit 2)
+│   └── ResumeError        an existing -o file that this job cannot continue
 ├── InputError             an article that cannot be read or decoded
 ├── ModelFilesError        embedded weights missing or corrupt
 ├── TemplateError          a prompt template that fails to render
 ├── BatchError             a batch job that is not ready or cannot be collected
-├── ResumeError            an existing -o file that this job cannot continue  (exit 2)
 ├── CallLogError           the SQLite call log cannot be opened or is too new (exit 2)
 └── BackendError           the model could not be reached or answered badly
     ├── TransientBackendError   rate limit, timeout, 5xx: retried

@@ -1,7 +1,9 @@
-"""Sector taxonomy (REFERENCE.md section 3) and status scale (REFERENCE.md section 4), defined once.
+"""Sector taxonomy and status scale (docs/REFERENCE.md sections 3 and 4), defined once.
 
-Prompts render these tables; the enums below are derived from them, so a sector added
-here reaches the schema, the prompt and the scorer together.
+Prompts and docs/REFERENCE.md render these tables. The enums below spell the same keys
+for the type checker, and an import-time check refuses any difference, so a sector
+added here must be added to its enum too, and then reaches the schema, the prompts and
+the scorer together.
 """
 
 from __future__ import annotations

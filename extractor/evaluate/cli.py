@@ -32,7 +32,7 @@ def add_eval_parser(
 ) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "eval",
-        help="score extractions against gold annotations (SPEC section 6)",
+        help="score extractions against gold annotations (docs/REFERENCE.md section 5)",
         description="Score a run against gold. Give --pred FILE to score a finished run, "
         "--compare A B to put two runs side by side, or --backend NAME to extract the "
         "gold texts first and score the result.",

@@ -5,7 +5,7 @@
 
 On gold records only the linking can be wrong. With ``--pred`` the run is linked as
 ``extractor ledger`` would link it, its records are matched to gold records per article
-(SPEC section 6 matching), and the linking and status now are scored on the matches.
+(docs/REFERENCE.md section 5 matching), and the linking and status now are scored on the matches.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Linking on gold records, where only the linking can be wrong: pairwise precision
 recall and F1 over pairs of records put in one entry, and B-cubed (per record, the share
 of its entry that belongs with it and of its gold entry that it was put with). End to end
 on an extraction run, predicted records are first matched to gold records per article
-(the scorer's matching, SPEC section 6); each gold entry with a matched record then has
+(the scorer's matching, docs/REFERENCE.md section 5); each gold entry with a matched record then has
 its status now compared with the status now of the predicted entry of most of them.
 """
 

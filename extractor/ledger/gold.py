@@ -2,7 +2,7 @@
 
 A ``LedgerGoldArticle`` line is a ``GoldArticle`` whose commitments say which real-world
 commitment they are (``ledger_id``) and, for a part of an umbrella, which entry is the
-umbrella (``part_of``). Kept apart from ``GoldArticle`` so the plain gold stays SPEC's.
+umbrella (``part_of``). Kept apart from ``GoldArticle`` so the plain gold stays the reference's.
 """
 
 from __future__ import annotations

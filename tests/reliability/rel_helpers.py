@@ -77,13 +77,13 @@ def run(articles: Iterable[Article], extractor: Extractor) -> list[OutputLine]:
 
 def quick_cli_retries(monkeypatch: Any) -> None:
     """The CLI has no retry options; make its jobs retry as quickly as QUICK_RETRY does."""
-    import extractor.pipeline as pipeline_module
+    import extractor.asking as asking_module
     from extractor.retry import call_with_retry
 
     def quick(fn: Any, policy: RetryPolicy) -> Any:
         return call_with_retry(fn, QUICK_RETRY)
 
-    monkeypatch.setattr(pipeline_module, "call_with_retry", quick)
+    monkeypatch.setattr(asking_module, "call_with_retry", quick)
 
 
 def bridge_articles(count: int) -> list[Article]:
