@@ -294,7 +294,7 @@ def test_a_worker_node_killed_mid_run_costs_no_article(
     while not (out.is_file() and out.read_bytes().count(b"\n") >= 6):
         assert driver.is_alive() and time.monotonic() < deadline
         time.sleep(0.05)
-    victim = cluster.list_all_nodes()[1]  # a worker node: the head is first
+    victim = next(iter(cluster.worker_nodes))  # not the head, which the driver is on
     cluster.remove_node(victim, allow_graceful=False)
     driver.join(timeout=120)
     cluster.add_node(num_cpus=1)  # back to two workers for any later test

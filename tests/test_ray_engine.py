@@ -171,3 +171,15 @@ def test_cli_engine_ray_matches_the_local_engine(
         return rows
 
     assert comparable(distributed) == comparable(local)
+
+
+@pytest.mark.usefixtures("local_ray")
+def test_an_option_refused_on_the_actors_is_a_usage_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from extractor.cli import EXIT_USAGE, main
+
+    code = main(["extract", str(corpus), "-o", str(tmp_path / "o.jsonl"), "--engine", "ray",
+                 "--ray-actors", "1", "--backend", "openai", "--quiet"])
+    assert code == EXIT_USAGE
+    assert "needs --model" in capsys.readouterr().err

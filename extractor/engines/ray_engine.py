@@ -331,9 +331,13 @@ def run_batches(
     limit = len(workers) * per_actor
 
     def settle(block: bool) -> None:
+        """Note every finished batch (after waiting for one, when ``block``)."""
         if not running:
             return
-        ready, _ = ray.wait(list(running), num_returns=1, timeout=None if block else 0)
+        refs = list(running)
+        if block:
+            ray.wait(refs, num_returns=1)
+        ready, _ = ray.wait(refs, num_returns=len(refs), timeout=0)
         for ref in ready:
             load[running.pop(ref)] -= 1
 
@@ -384,9 +388,8 @@ def run_ray(
     started = time.monotonic()
     tracker = tracker or Progress(Summary(), show=False)
     report = RayReport(summary=tracker.summary)
-    services = start_services(ray, settings)
-    context = JobContext(services, settings.run_id)
-    workers, per_actor = start_workers(ray, factory, context, settings, shards)
+    services: Any = None
+    workers: list[Any] = []
     last = -1
 
     def todo() -> Iterator[Batch]:
@@ -401,6 +404,9 @@ def run_ray(
             yield batch
 
     try:
+        services = start_services(ray, settings)
+        context = JobContext(services, settings.run_id)
+        workers, per_actor = start_workers(ray, factory, context, settings, shards)
         for result in run_batches(ray, workers, todo(), per_actor):
             report.batches += 1
             report.nodes.add(result.node)
@@ -420,9 +426,9 @@ def run_ray(
             )
     except ExtractorError:
         raise
-    except Exception as exc:  # Ray wraps worker failures in its own types
+    except Exception as exc:  # Ray wraps worker failures (a bad option too) in its own types
         raise ExtractorError(
-            f"the Ray job failed: {type(exc).__name__}: {str(exc)[:500]}"
+            f"the Ray job failed: {type(exc).__name__}: {str(exc)[-800:]}"
         ) from exc
     finally:
         tracker.close()
