@@ -4,6 +4,7 @@ evidence. Model answers come from a fake that reads the sentence it is asked abo
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_sentence_strategy_end_to_end_grounds_each_item_on_its_sentence(
     gazetteer: Gazetteer, prompts: PromptSet
 ) -> None:
     backend = FakeBackend(_labeller)
-    extractor = Extractor(backend, prompts, gazetteer, ExtractConfig())
+    extractor = Extractor(backend, prompts, gazetteer, ExtractConfig(strategy="sentences"))
     line = extractor.extract(Article("ex", EXAMPLE))
     assert line.error is None
     assert line.meta["strategy"] == "sentences"
@@ -141,16 +142,17 @@ def test_sentence_strategy_end_to_end_grounds_each_item_on_its_sentence(
 def test_sentence_requests_in_parallel_give_the_same_line(
     gazetteer: Gazetteer, prompts: PromptSet
 ) -> None:
-    one = Extractor(FakeBackend(_labeller), prompts, gazetteer, ExtractConfig())
+    config = ExtractConfig(strategy="sentences")
+    one = Extractor(FakeBackend(_labeller), prompts, gazetteer, config)
     four = Extractor(
-        FakeBackend(_labeller), prompts, gazetteer, ExtractConfig(unit_workers=4)
+        FakeBackend(_labeller), prompts, gazetteer, replace(config, unit_workers=4)
     )
     a, b = one.extract(Article("ex", EXAMPLE)), four.extract(Article("ex", EXAMPLE))
     assert [c.model_dump() for c in a.commitments] == [c.model_dump() for c in b.commitments]
 
 
 def test_batch_answers_are_judged_per_candidate(gazetteer: Gazetteer, prompts: PromptSet) -> None:
-    extractor = Extractor(FakeBackend(), prompts, gazetteer, ExtractConfig())
+    extractor = Extractor(FakeBackend(), prompts, gazetteer, ExtractConfig(strategy="sentences"))
     article = Article("ex", EXAMPLE)
     requests = extractor.first_requests(article)
     answers = [_labeller(request) for request in requests]

@@ -137,7 +137,7 @@ def _cost_line(score: RunScore) -> str:
         f"{'cost per article':<24}{c['seconds_per_article']:>7}  {'s':<16}  "
         f"{c['prompt_tokens_per_article']:.0f} prompt + "
         f"{c['completion_tokens_per_article']:.0f} completion tokens, "
-        f"{c.get('requests_per_article', 0):.1f} requests"
+        f"{c.get('requests_per_article', 0):.1f} passages or sentences asked"
     )
     quotes = int(c.get("model_quotes", 0))
     if not quotes:
