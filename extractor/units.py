@@ -39,6 +39,11 @@ class Plan:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def conversation(system: str, user: str) -> list[dict[str, str]]:
+    """The fixed instructions first, so servers reuse their KV state across requests."""
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
 class PassagePlanner:
     """The whole article, or passages of it, each asked for every commitment it holds."""
 
@@ -61,19 +66,16 @@ class PassagePlanner:
         units = [
             Unit(
                 hint=chunk.start,
-                messages=[
-                    {"role": "system", "content": self.system},
-                    {
-                        "role": "user",
-                        "content": self.prompts.user(
-                            chunk.text,
-                            title=article.display_title,
-                            opening=opening_of(article.text),
-                            part_number=number,
-                            part_count=len(chunks),
-                        ),
-                    },
-                ],
+                messages=conversation(
+                    self.system,
+                    self.prompts.user(
+                        chunk.text,
+                        title=article.display_title,
+                        opening=opening_of(article.text),
+                        part_number=number,
+                        part_count=len(chunks),
+                    ),
+                ),
                 schema=self.schema,
                 validate=validate_answer,
                 follow_up=True,
@@ -100,18 +102,15 @@ class SentencePlanner:
         units = [
             Unit(
                 hint=candidate.start,
-                messages=[
-                    {"role": "system", "content": self.system},
-                    {
-                        "role": "user",
-                        "content": self.prompts.sentence_user(
-                            candidate.text,
-                            previous=candidate.previous,
-                            title=article.display_title,
-                            opening=opening,
-                        ),
-                    },
-                ],
+                messages=conversation(
+                    self.system,
+                    self.prompts.sentence_user(
+                        candidate.text,
+                        previous=candidate.previous,
+                        title=article.display_title,
+                        opening=opening,
+                    ),
+                ),
                 schema=self.schema,
                 validate=sentence_validator(candidate.text),
                 max_tokens=SENTENCE_MAX_TOKENS,
