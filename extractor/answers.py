@@ -80,7 +80,7 @@ def check_answer(completion: Completion, validate: Validator) -> AnswerCheck:
             items, errors = validate(parsed.data)
             if parsed.salvaged or cut:
                 truncated = True
-                if not items and not errors:
+                if not items:
                     errors.append("the answer was cut off at the token limit")
         except ParseError as exc:
             errors.append(str(exc))
