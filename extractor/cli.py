@@ -143,6 +143,12 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="keep one-party commitments as the model wrote them instead of adding the "
         "article's main other party",
     )
+    group.add_argument(
+        "--keep-one-sided",
+        action="store_true",
+        help="keep commitments whose parties are all one side (one party, or one state "
+        "and its own bodies) instead of dropping them as domestic",
+    )
     group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 

@@ -33,6 +33,9 @@ class ExtractConfig:
     split_sector_lists: bool = True
     drop_other: bool = True
     complete_counterparts: bool = True
+    # A record left with one side after counterparts (one party, or parties all of one
+    # state) is a domestic act, not cooperation (docs/REFERENCE.md section 1): dropped.
+    drop_one_sided: bool = True
     # Requests per passage: 1, or more to ask in the same conversation what the answer
     # left out (recall for time; measured in eval/README.md).
     passes: int = 1

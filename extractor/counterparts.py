@@ -59,6 +59,23 @@ def complete_counterparts(
     return added
 
 
+def is_one_sided(parties: list[Party]) -> bool:
+    """Fewer than two sides: one party, or a state with its own regions, companies and
+    bodies. A party of unknown country is a side of its own: an
+    organization such as the EU has no country, and code cannot tell a foreign
+    unknown from a domestic one."""
+    sides = {_side(p) for p in parties}
+    return len(sides) < 2
+
+
+def _side(party: Party) -> str:
+    if party.country:
+        return party.country
+    if party.code:
+        return party.code[:2]
+    return party.key
+
+
 def _same_side(own: Party, candidate: Party) -> bool:
     """The same party, or a region and its own state (Tatarstan is part of Russia)."""
     if own.key == candidate.key:

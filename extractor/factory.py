@@ -167,5 +167,6 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         calibrate_status=not args.no_calibrate_status,
         refine_sectors=not args.no_refine_sectors,
         complete_counterparts=not args.no_counterparts,
+        drop_one_sided=not args.keep_one_sided,
     )
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)

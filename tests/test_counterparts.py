@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.counterparts import complete_counterparts, main_parties
+from extractor.counterparts import complete_counterparts, is_one_sided, main_parties
 from extractor.schemas.records import Commitment, Evidence, Party, PartyType
 
 
@@ -61,3 +61,16 @@ def test_a_state_is_not_completed_with_its_own_region() -> None:
     records = [_record(_country("RU")), _record(TATARSTAN, _country("TJ"))]
     complete_counterparts(records)
     assert "RU-TA" not in [p.code for p in records[0].parties]
+
+
+def test_one_party_or_one_state_is_one_sided() -> None:
+    company = Party(name="Telstra", type=PartyType.COMPANY, country="AU")
+    frelimo = Party(name="Frelimo", type=PartyType.OTHER)
+    eu = Party(name="European Union", type=PartyType.ORGANIZATION)
+    assert is_one_sided([_country("RU")])
+    assert is_one_sided([_country("RU"), TATARSTAN])  # a state and its own region
+    assert is_one_sided([_country("AU"), company])
+    assert is_one_sided([frelimo, Party(name="frelimo ", type=PartyType.OTHER)])
+    assert not is_one_sided([_country("TJ"), TATARSTAN])
+    assert not is_one_sided([_country("US"), eu])  # an organization is a side of its own
+    assert not is_one_sided([_country("MZ"), frelimo])  # code cannot tell it is domestic

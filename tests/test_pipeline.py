@@ -276,7 +276,8 @@ def test_parties_not_in_article_are_dropped(make_extractor: MakeExtractor,
         _item("agriculture", "The sides also discussed the potential",
               parties=["Norland", "Kestria"], action="build a grain terminal"),
     ]}
-    extractor, _ = make_extractor([answer], complete_counterparts=False)
+    extractor, _ = make_extractor([answer], complete_counterparts=False,
+                                  drop_one_sided=False)
     line = extractor.extract(Article(SEED, example_text))
     [item] = line.commitments
     assert _keys(item) == {"TJ"}
@@ -412,7 +413,13 @@ def test_one_sided_commitment_gets_the_articles_other_party(
     assert _keys(health) == {"TJ", "RU-TA"}
     assert line.meta["counterparts_added"] == 1
 
+    # Without a counterpart the one-party item names no other side: dropped as domestic,
+    # or kept as the model wrote it when asked to.
     extractor, _ = make_extractor([answer], complete_counterparts=False)
+    line = extractor.extract(Article(SEED, example_text))
+    assert [c.sector for c in line.commitments] == ["culture"]
+    assert line.meta["one_sided"] == 1
+    extractor, _ = make_extractor([answer], complete_counterparts=False, drop_one_sided=False)
     line = extractor.extract(Article(SEED, example_text))
     health = next(c for c in line.commitments if c.sector == "health")
     assert _keys(health) == {"TJ"}
