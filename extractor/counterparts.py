@@ -64,16 +64,7 @@ def is_one_sided(parties: list[Party]) -> bool:
     bodies. A party of unknown country is a side of its own: an
     organization such as the EU has no country, and code cannot tell a foreign
     unknown from a domestic one."""
-    sides = {_side(p) for p in parties}
-    return len(sides) < 2
-
-
-def _side(party: Party) -> str:
-    if party.country:
-        return party.country
-    if party.code:
-        return party.code[:2]
-    return party.key
+    return len({p.state or p.key for p in parties}) < 2
 
 
 def _same_side(own: Party, candidate: Party) -> bool:

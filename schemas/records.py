@@ -56,6 +56,11 @@ class Party(Strict):
         """docs/REFERENCE.md: a party's key is its code, else its lower-cased name."""
         return self.code if self.code else self.name.strip().lower()
 
+    @property
+    def state(self) -> str | None:
+        """The country the party belongs to: its own, else its code's (RU-TA -> RU)."""
+        return self.country or (self.code[:2] if self.code else None)
+
 
 class Alignment(StrEnum):
     """How a quote was found in the article (exact is best, fuzzy the weakest)."""

@@ -79,8 +79,7 @@ def alpha3(alpha2: str | None) -> str | None:
 
 def actor(party: Party) -> dict[str, Any]:
     """A PLOVER actor object; a region keeps its ISO 3166-2 code in ``subdivision``."""
-    country = party.country or (party.code[:2] if party.code else None)
-    code = alpha3(country)
+    code = alpha3(party.state)
     kind = str(party.type)
     if code is None and kind == "organization":
         code = "IGO"  # PLOVER non-state code; an NGO cannot be told apart here
