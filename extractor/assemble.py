@@ -90,6 +90,12 @@ def to_records(
             dropped_other += 1
             continue
         records.append(record)
+    if config.collapse_spread:
+        before = len(records)
+        records = collapse_spread(records)
+        spread = before - len(records)
+    else:
+        spread = 0
     stats: dict[str, Any] = {
         "ungrounded": ungrounded,
         "alignment": alignments,
@@ -99,6 +105,7 @@ def to_records(
         "dropped_other": dropped_other,
         "non_commitments": non_commitments,
         "masked_instructions": masked,
+        "spread": spread,
     }
     if config.expand_sentence_sectors:
         stats["sentence_sectors_added"] = expand_sentence_sectors(records)
@@ -172,6 +179,35 @@ def expand_sentence_sectors(records: list[Commitment]) -> int:
             added.append(retargeted(group[0], sector, f"cooperate on {word}"))
     records.extend(added)
     return len(added)
+
+
+def collapse_spread(records: list[Commitment]) -> list[Commitment]:
+    """One action of one sentence in several sectors -> the sectors its words name.
+
+    A small model files "upgrade critical infrastructure" or "increase partnership" under
+    five or eight sectors at once; the reference gives a commitment one sector, so the
+    copies are one commitment told many times. Kept: the copies whose sector the action's
+    own words name, else those the sentence names, else the model's first one. Items
+    with different actions (a listed "cooperate in energy, transport") are untouched.
+    """
+    groups: dict[tuple[int | None, int | None, str], list[int]] = {}
+    for n, record in enumerate(records):
+        ev = record.evidence[0]
+        key = (ev.start, ev.end, " ".join(record.action.lower().split()))
+        groups.setdefault(key, []).append(n)
+    dropped: set[int] = set()
+    for members in groups.values():
+        sectors = {str(records[n].sector) for n in members}
+        if len(sectors) < 2:
+            continue
+        first = records[members[0]]
+        named = {s for _, s in sector_mentions(first.action)} & sectors
+        if not named:
+            named = {s for _, s in sector_mentions(first.evidence[0].quote)} & sectors
+        if not named:
+            named = {str(first.sector)}
+        dropped.update(n for n in members if str(records[n].sector) not in named)
+    return [r for n, r in enumerate(records) if n not in dropped]
 
 
 def sort_records(records: list[Commitment]) -> list[Commitment]:

@@ -149,6 +149,12 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="keep commitments whose parties are all one side (one party, or one state "
         "and its own bodies) instead of dropping them as domestic",
     )
+    group.add_argument(
+        "--keep-spread",
+        action="store_true",
+        help="keep one action of a sentence in every sector the model filed it under, "
+        "instead of only the sectors its words name",
+    )
     group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 

@@ -36,6 +36,9 @@ class ExtractConfig:
     # A record left with one side after counterparts (one party, or parties all of one
     # state) is a domestic act, not cooperation (docs/REFERENCE.md section 1): dropped.
     drop_one_sided: bool = True
+    # One action of one sentence filed under several sectors is one commitment: only the
+    # sectors its words (or its sentence's) name are kept (docs/REFERENCE.md section 1).
+    collapse_spread: bool = True
     # Requests per passage: 1, or more to ask in the same conversation what the answer
     # left out (recall for time; measured in eval/README.md).
     passes: int = 1

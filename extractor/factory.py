@@ -168,5 +168,6 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         refine_sectors=not args.no_refine_sectors,
         complete_counterparts=not args.no_counterparts,
         drop_one_sided=not args.keep_one_sided,
+        collapse_spread=not args.keep_spread,
     )
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)

@@ -194,3 +194,51 @@ def test_unknown_strategy_is_refused(gazetteer: Gazetteer, prompts: PromptSet) -
 )
 def test_only_progressive_verbs_of_doing_mean_work_under_way(sentence: str, status: str) -> None:
     assert cue_status(sentence) == status
+
+
+SPREAD_TEXT = (
+    "Talks in Dushanbe\n\nTajikistan and Kazakhstan held talks in Dushanbe on Monday. "
+    "The two countries will upgrade critical infrastructure across the region. "
+    "They also agreed to build a hydropower plant and a road to it."
+)
+
+
+def _spreader(request: CompletionRequest) -> Completion:
+    """A model that files each action of a sentence under several sectors."""
+    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    parties = ["Tajikistan", "Kazakhstan"]
+    items: list[dict[str, object]] = []
+    if "infrastructure" in sentence:
+        items += [{"parties": parties, "sector": s, "status": "intended",
+                   "action": "upgrade critical infrastructure across the region"}
+                  for s in ("energy", "transport", "agriculture", "finance")]
+    if "hydropower" in sentence:
+        items += [{"parties": parties, "sector": s, "status": "agreed",
+                   "action": "build a hydropower plant and a road to it"}
+                  for s in ("energy", "transport", "health")]
+    return Completion(json.dumps({"commitments": items}), prompt_tokens=50, completion_tokens=20)
+
+
+@pytest.mark.parametrize("collapse", [True, False])
+def test_one_action_filed_under_many_sectors_keeps_only_the_sectors_it_names(
+    collapse: bool, gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    config = ExtractConfig(strategy="sentences", collapse_spread=collapse,
+                           expand_sentence_sectors=False)
+    line = Extractor(FakeBackend(_spreader), prompts, gazetteer, config).extract(
+        Article("spread", SPREAD_TEXT))
+    assert line.error is None
+    by_action: dict[str, set[str]] = {}
+    for c in line.commitments:
+        by_action.setdefault(c.action, set()).add(str(c.sector))
+    upgrade = by_action["upgrade critical infrastructure across the region"]
+    plant = by_action["build a hydropower plant and a road to it"]
+    if collapse:
+        # No sector word in the action or sentence: the model's first sector stands.
+        assert upgrade == {"energy"}
+        # "hydropower" names energy and "road" transport; the health copy goes.
+        assert plant == {"energy", "transport"}
+        assert line.meta["spread"] == 3 + 1
+    else:
+        assert upgrade == {"energy", "transport", "agriculture", "finance"}
+        assert plant == {"energy", "transport", "health"}
