@@ -155,6 +155,11 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="keep one action of a sentence in every sector the model filed it under, "
         "instead of only the sectors its words name",
     )
+    group.add_argument(
+        "--keep-unsupported",
+        action="store_true",
+        help="keep items whose specific words are all absent from their evidence sentence",
+    )
     group.add_argument("--prompts", type=Path, help="a folder with your own prompt templates")
     group.add_argument("--encoding", help="input text encoding (default UTF-8)")
 

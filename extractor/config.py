@@ -39,6 +39,9 @@ class ExtractConfig:
     # One action of one sentence filed under several sectors is one commitment: only the
     # sectors its words (or its sentence's) name are kept (docs/REFERENCE.md section 1).
     collapse_spread: bool = True
+    # Sentences strategy: an item whose specific words are all absent from the labelled
+    # sentence is dropped (the model labelled the context sentence instead).
+    drop_unsupported: bool = True
     # Requests per passage: 1, or more to ask in the same conversation what the answer
     # left out (recall for time; measured in eval/README.md).
     passes: int = 1

@@ -169,5 +169,6 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         complete_counterparts=not args.no_counterparts,
         drop_one_sided=not args.keep_one_sided,
         collapse_spread=not args.keep_spread,
+        drop_unsupported=not args.keep_unsupported,
     )
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)

@@ -501,6 +501,30 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(w.rstrip("s") for w in words if w not in _STOPWORDS and len(w) > 1)
 
 
+# Words any cooperative action may use: sharing only these with a sentence does not tie
+# an action to it ("review cooperation on migration" on a heading about COVID-19).
+_GENERIC_ACTION_TEXT: Final = """
+    cooperate cooperation collaborate collaboration partner partnership partnerships
+    joint jointly together bilateral multilateral mutual relations relationship ties
+    work working efforts effort strengthen enhance deepen expand advance promote support
+    increase improve develop development continue further new two countries sides both
+    """
+_GENERIC_ACTION: Final = content_words(_GENERIC_ACTION_TEXT)
+
+
+def action_supported(action: str, sentence: str) -> bool:
+    """Whether the sentence says anything of the action beyond words of cooperation.
+
+    A model asked about one sentence, with the one before as context, sometimes labels
+    the context instead: an item whose specific words are all absent from its evidence
+    sentence is not evidenced by it (docs/REFERENCE.md section 2). An action of generic
+    words only is judged by those."""
+    own = content_words(action)
+    specific = own - _GENERIC_ACTION
+    words = content_words(sentence)
+    return bool((specific or own) & words) if own else True
+
+
 def action_similarity(a: str, b: str) -> float:
     """Jaccard similarity of content words; 1.0 for two actions with the same content."""
     wa, wb = content_words(a), content_words(b)
@@ -582,6 +606,7 @@ __all__ = [
     "SECTOR_SYNONYMS",
     "Sector",
     "action_similarity",
+    "action_supported",
     "calibrate_status",
     "content_words",
     "cue_status",

@@ -242,3 +242,36 @@ def test_one_action_filed_under_many_sectors_keeps_only_the_sectors_it_names(
     else:
         assert upgrade == {"energy", "transport", "agriculture", "finance"}
         assert plant == {"energy", "transport", "health"}
+
+
+HEADING_TEXT = (
+    "Talks in Dushanbe\n\nTajikistan and Kazakhstan agreed to review cooperation on migration "
+    "and labour quotas.\n\nBilateral Cooperation for the Response to the Pandemic\n\n"
+    "The two countries will jointly build a vaccine plant in Khujand."
+)
+
+
+def _context_bleeder(request: CompletionRequest) -> Completion:
+    """A model that labels a heading with the sentence before it."""
+    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    parties = ["Tajikistan", "Kazakhstan"]
+    action = ("build a vaccine plant in Khujand" if "vaccine" in sentence
+              else "review cooperation on migration")
+    item = {"parties": parties, "sector": "governance", "action": action, "status": "agreed"}
+    return Completion(json.dumps({"commitments": [item]}), prompt_tokens=50, completion_tokens=20)
+
+
+@pytest.mark.parametrize("drop", [True, False])
+def test_an_item_about_the_context_sentence_is_not_evidenced_by_its_own(
+    drop: bool, gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    config = ExtractConfig(strategy="sentences", drop_unsupported=drop,
+                           expand_sentence_sectors=False)
+    line = Extractor(FakeBackend(_context_bleeder), prompts, gazetteer, config).extract(
+        Article("heading", HEADING_TEXT))
+    quotes = {e.quote for c in line.commitments for e in c.evidence
+              if c.action == "review cooperation on migration"}
+    heading = "Bilateral Cooperation for the Response to the Pandemic"
+    assert any(q.startswith("Tajikistan and Kazakhstan agreed") for q in quotes)
+    assert (heading in quotes) is not drop
+    assert (line.meta["unsupported"] >= 1) is drop
