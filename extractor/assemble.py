@@ -97,12 +97,9 @@ def to_records(
             dropped_other += 1
             continue
         records.append(record)
+    modelled = len(records)
     if config.collapse_spread:
-        before = len(records)
         records = collapse_spread(records)
-        spread = before - len(records)
-    else:
-        spread = 0
     stats: dict[str, Any] = {
         "ungrounded": ungrounded,
         "alignment": alignments,
@@ -112,7 +109,7 @@ def to_records(
         "dropped_other": dropped_other,
         "non_commitments": non_commitments,
         "masked_instructions": masked,
-        "spread": spread,
+        "spread": modelled - len(records),
         "unsupported": unsupported,
     }
     if config.expand_sentence_sectors:

@@ -4,6 +4,7 @@ evidence. Model answers come from a fake that reads the sentence it is asked abo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from extractor.gazetteer import Gazetteer
 from extractor.normalize import cue_status
 from extractor.pipeline import Extractor
 from extractor.prompting import PromptSet
+from extractor.schemas.records import OutputLine
 from extractor.screen import is_conflict, screen
 from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner
 
@@ -100,9 +102,18 @@ def test_sentence_requests_put_the_fixed_instructions_first_and_the_sentence_las
     assert plan.details["candidates"] == len(plan.units)
 
 
+def _asked(request: CompletionRequest) -> str:
+    """The sentence a one-sentence request asks about."""
+    return str(request.messages[1]["content"]).rsplit("Label this sentence:", 1)[1].strip()
+
+
+def _answer(items: list[dict[str, object]]) -> Completion:
+    return Completion(json.dumps({"commitments": items}), prompt_tokens=50, completion_tokens=20)
+
+
 def _labeller(request: CompletionRequest) -> Completion:
     """A model that finds the pharmaceutical item and a list of sectors, nothing else."""
-    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    sentence = _asked(request)
     items: list[dict[str, object]] = []
     if "pharmaceutical" in sentence:
         items.append(
@@ -114,7 +125,7 @@ def _labeller(request: CompletionRequest) -> Completion:
             {"parties": ["Tajikistan", "Tatarstan"], "sector": "energy",
              "action": "highlight priorities for cooperation", "status": "discussed"}
         )
-    return Completion(json.dumps({"commitments": items}), prompt_tokens=50, completion_tokens=20)
+    return _answer(items)
 
 
 def test_sentence_strategy_end_to_end_grounds_each_item_on_its_sentence(
@@ -196,6 +207,17 @@ def test_only_progressive_verbs_of_doing_mean_work_under_way(sentence: str, stat
     assert cue_status(sentence) == status
 
 
+def _extract_sentences(
+    model: Callable[[CompletionRequest], Completion], text: str, gazetteer: Gazetteer,
+    prompts: PromptSet, **config: bool,
+) -> OutputLine:
+    """One article through the sentence strategy, with list-sector copies off so each
+    test sees only the model's own items and the step it switches."""
+    settings = ExtractConfig(strategy="sentences", expand_sentence_sectors=False, **config)
+    return Extractor(FakeBackend(model), prompts, gazetteer, settings).extract(
+        Article("test", text))
+
+
 SPREAD_TEXT = (
     "Talks in Dushanbe\n\nTajikistan and Kazakhstan held talks in Dushanbe on Monday. "
     "The two countries will upgrade critical infrastructure across the region. "
@@ -205,7 +227,7 @@ SPREAD_TEXT = (
 
 def _spreader(request: CompletionRequest) -> Completion:
     """A model that files each action of a sentence under several sectors."""
-    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    sentence = _asked(request)
     parties = ["Tajikistan", "Kazakhstan"]
     items: list[dict[str, object]] = []
     if "infrastructure" in sentence:
@@ -216,17 +238,15 @@ def _spreader(request: CompletionRequest) -> Completion:
         items += [{"parties": parties, "sector": s, "status": "agreed",
                    "action": "build a hydropower plant and a road to it"}
                   for s in ("energy", "transport", "health")]
-    return Completion(json.dumps({"commitments": items}), prompt_tokens=50, completion_tokens=20)
+    return _answer(items)
 
 
 @pytest.mark.parametrize("collapse", [True, False])
 def test_one_action_filed_under_many_sectors_keeps_only_the_sectors_it_names(
     collapse: bool, gazetteer: Gazetteer, prompts: PromptSet
 ) -> None:
-    config = ExtractConfig(strategy="sentences", collapse_spread=collapse,
-                           expand_sentence_sectors=False)
-    line = Extractor(FakeBackend(_spreader), prompts, gazetteer, config).extract(
-        Article("spread", SPREAD_TEXT))
+    line = _extract_sentences(_spreader, SPREAD_TEXT, gazetteer, prompts,
+                              collapse_spread=collapse)
     assert line.error is None
     by_action: dict[str, set[str]] = {}
     for c in line.commitments:
@@ -253,22 +273,20 @@ HEADING_TEXT = (
 
 def _context_bleeder(request: CompletionRequest) -> Completion:
     """A model that labels a heading with the sentence before it."""
-    sentence = request.messages[1]["content"].rsplit("Label this sentence:", 1)[1].strip()
+    sentence = _asked(request)
     parties = ["Tajikistan", "Kazakhstan"]
     action = ("build a vaccine plant in Khujand" if "vaccine" in sentence
               else "review cooperation on migration")
     item = {"parties": parties, "sector": "governance", "action": action, "status": "agreed"}
-    return Completion(json.dumps({"commitments": [item]}), prompt_tokens=50, completion_tokens=20)
+    return _answer([item])
 
 
 @pytest.mark.parametrize("drop", [True, False])
 def test_an_item_about_the_context_sentence_is_not_evidenced_by_its_own(
     drop: bool, gazetteer: Gazetteer, prompts: PromptSet
 ) -> None:
-    config = ExtractConfig(strategy="sentences", drop_unsupported=drop,
-                           expand_sentence_sectors=False)
-    line = Extractor(FakeBackend(_context_bleeder), prompts, gazetteer, config).extract(
-        Article("heading", HEADING_TEXT))
+    line = _extract_sentences(_context_bleeder, HEADING_TEXT, gazetteer, prompts,
+                              drop_unsupported=drop)
     quotes = {e.quote for c in line.commitments for e in c.evidence
               if c.action == "review cooperation on migration"}
     heading = "Bilateral Cooperation for the Response to the Pandemic"
