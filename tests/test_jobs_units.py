@@ -20,7 +20,7 @@ from extractor.jobs.calldb import MIGRATIONS, Database
 from extractor.jobs.calllog import CallLog, redact
 from extractor.jobs.context import article_calls
 from extractor.jobs.pool import ordered_map
-from extractor.jobs.ratelimit import RateLimitedBackend, TokenBucket
+from extractor.jobs.ratelimit import RateLimitedBackend, TokenBucket, TokenEstimate
 from extractor.jobs.resume import repair_tail, skip_done
 
 
@@ -96,6 +96,53 @@ def test_rate_limited_backend_spaces_real_calls() -> None:
     for _ in range(15):
         backend.complete(request)
     assert time.monotonic() - started >= 0.45
+
+
+class _Usage:
+    """A backend whose every answer costs ``prompt`` + ``answer`` tokens."""
+
+    name = "usage"
+    model = "usage"
+
+    def __init__(self, prompt: int, answer: int) -> None:
+        self.prompt = prompt
+        self.answer = answer
+
+    def complete(self, request: CompletionRequest) -> Completion:
+        return Completion("{}", prompt_tokens=self.prompt, completion_tokens=self.answer)
+
+    def close(self) -> None:
+        pass
+
+
+def test_token_estimate_starts_like_a_provider_then_charges_real_usage() -> None:
+    request = CompletionRequest(
+        messages=[{"role": "user", "content": "x" * 400}], json_schema={}, max_tokens=2048
+    )
+    estimate = TokenEstimate()
+    assert estimate.charge(request) == 100 + 2048  # nothing seen yet: chars / 4 + limit
+    for _ in range(40):
+        estimate.observe(request, Completion("{}", prompt_tokens=80, completion_tokens=30))
+    assert estimate.charge(request) == pytest.approx(110, abs=2)
+
+
+def test_tpm_holds_when_the_charge_is_the_real_usage_and_when_answers_grow() -> None:
+    now = [0.0]
+    bucket = TokenBucket(
+        6000, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s)
+    )  # 100 tokens a second
+    inner = _Usage(prompt=50, answer=50)
+    backend = RateLimitedBackend(inner, tokens=bucket)
+    request = CompletionRequest(messages=[{"role": "user", "content": "x" * 200}], json_schema={})
+    for _ in range(200):
+        backend.complete(request)
+    steady = now[0]
+    assert 200 * 100 / 100 * 0.95 <= steady + 1 <= 200 * 100 / 100 * 1.05
+    inner.answer = 250  # answers grow: each call now costs 300, charged ~100 up front
+    for _ in range(50):
+        backend.complete(request)
+    # what was used beyond each charge is billed after the call: the rate still holds
+    assert (now[0] - steady) == pytest.approx(50 * 300 / 100, rel=0.1)
 
 
 def _request(text: str = "hello") -> CompletionRequest:

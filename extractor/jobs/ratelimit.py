@@ -17,7 +17,9 @@ from typing import Protocol
 from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.errors import ConfigError
 
-CHARS_PER_TOKEN = 4  # a rough prompt-size estimate; corrected by the real usage afterwards
+CHARS_PER_TOKEN = 4  # the first prompt-size estimate; the real usage corrects it
+# Weight of the newest answer in the running means: about the last ten calls count.
+SMOOTHING = 0.2
 
 
 class Limit(Protocol):
@@ -81,10 +83,38 @@ class TokenBucket:
             self._level = min(self.capacity, self._level - extra)
 
 
-def estimate_tokens(request: CompletionRequest) -> int:
-    """Prompt characters / 4 plus the answer limit: what a provider reserves up front."""
-    chars = sum(len(m.get("content", "")) for m in request.messages)
-    return chars // CHARS_PER_TOKEN + request.max_tokens
+class TokenEstimate:
+    """What the next request will really cost, from the usage of the last ones; before
+    any usage is seen, what a provider reserves (prompt characters / 4 + ``max_tokens``).
+
+    Charging ``max_tokens`` up front and refunding later under-fills the bucket: callers
+    already asleep do not wake for the refund (measured on Ray: -17 % of ``--tpm``).
+    A running mean of the real answer lengths and of tokens per prompt character charges
+    about what is used; whatever a call uses beyond its charge is still billed after it
+    (``adjust``), so the long-run rate holds even when answers grow."""
+
+    def __init__(self) -> None:
+        self._answer: float | None = None
+        self._per_char = 1.0 / CHARS_PER_TOKEN
+        self._lock = threading.Lock()
+
+    def charge(self, request: CompletionRequest) -> int:
+        chars = sum(len(m.get("content", "")) for m in request.messages)
+        with self._lock:
+            answer = request.max_tokens if self._answer is None else self._answer
+            return max(1, round(chars * self._per_char + min(answer, request.max_tokens)))
+
+    def observe(self, request: CompletionRequest, completion: Completion) -> None:
+        chars = sum(len(m.get("content", "")) for m in request.messages)
+        with self._lock:
+            answer = float(completion.completion_tokens)
+            self._answer = (
+                answer if self._answer is None
+                else (1 - SMOOTHING) * self._answer + SMOOTHING * answer
+            )
+            if chars and completion.prompt_tokens:
+                ratio = completion.prompt_tokens / chars
+                self._per_char = (1 - SMOOTHING) * self._per_char + SMOOTHING * ratio
 
 
 class RateLimitedBackend:
@@ -106,11 +136,12 @@ class RateLimitedBackend:
         self.model = inner.model
         self.requests: Limit | None = requests or (TokenBucket(rpm) if rpm else None)
         self.tokens: Limit | None = tokens or (TokenBucket(tpm) if tpm else None)
+        self.estimate = TokenEstimate()
 
     def complete(self, request: CompletionRequest) -> Completion:
         if self.requests is not None:
             self.requests.acquire(1)
-        estimate = estimate_tokens(request) if self.tokens is not None else 0
+        estimate = self.estimate.charge(request) if self.tokens is not None else 0
         if self.tokens is not None:
             self.tokens.acquire(estimate)
         try:
@@ -122,6 +153,7 @@ class RateLimitedBackend:
         if self.tokens is not None:
             used = completion.prompt_tokens + completion.completion_tokens
             self.tokens.adjust(used - estimate)
+            self.estimate.observe(request, completion)
         return completion
 
     def close(self) -> None:
