@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from measure_screen import gold_sentences  # eval/ is on the path when run as a script
 from openai import OpenAI
 
 from extractor.backends.embedded import EmbeddedBackend
@@ -71,13 +72,7 @@ def main() -> None:
         for line in lines:
             article = json.loads(line)
             text = article["text"]
-            spans = sentence_spans(text)
-            hit: set[tuple[int, int]] = set()
-            for commitment in article["commitments"]:
-                for evidence in commitment["evidence"]:
-                    s = text.find(evidence["quote"])
-                    e = s + len(evidence["quote"])
-                    hit.update((a, b) for a, b in spans if a < e and b > s)
+            hit = gold_sentences(article, sentence_spans(text))
             title = article.get("title") or text.split("\n", 1)[0]
             for c in screen(text, gazetteer).candidates:
                 t0 = time.monotonic()

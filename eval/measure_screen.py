@@ -14,10 +14,23 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from extractor.gazetteer import Gazetteer
 from extractor.screen import screen
 from extractor.sentences import sentence_spans
+
+
+def gold_sentences(article: dict[str, Any], spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The sentence spans that a gold quote of ``article`` (a gold JSONL line) overlaps."""
+    text = article["text"]
+    hit: set[tuple[int, int]] = set()
+    for commitment in article["commitments"]:
+        for evidence in commitment["evidence"]:
+            start = text.find(evidence["quote"])
+            end = start + len(evidence["quote"])
+            hit.update((a, b) for a, b in spans if a < end and b > start)
+    return hit
 
 
 def main() -> None:
@@ -39,12 +52,7 @@ def main() -> None:
         chosen = {(c.start, c.end) for c in result.candidates}
         sentences += len(spans)
         sent += len(chosen)
-        hit: set[tuple[int, int]] = set()
-        for commitment in article["commitments"]:
-            for evidence in commitment["evidence"]:
-                start = text.find(evidence["quote"])
-                end = start + len(evidence["quote"])
-                hit.update((a, b) for a, b in spans if a < end and b > start)
+        hit = gold_sentences(article, spans)
         gold += len(hit)
         kept_rows.extend(((c.start, c.end) in hit, c.text) for c in result.candidates)
         kept += len(hit & chosen)

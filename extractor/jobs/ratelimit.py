@@ -83,6 +83,10 @@ class TokenBucket:
             self._level = min(self.capacity, self._level - extra)
 
 
+def prompt_chars(request: CompletionRequest) -> int:
+    return sum(len(m.get("content", "")) for m in request.messages)
+
+
 class TokenEstimate:
     """What the next request will really cost, from the usage of the last ones; before
     any usage is seen, what a provider reserves (prompt characters / 4 + ``max_tokens``).
@@ -99,13 +103,13 @@ class TokenEstimate:
         self._lock = threading.Lock()
 
     def charge(self, request: CompletionRequest) -> int:
-        chars = sum(len(m.get("content", "")) for m in request.messages)
+        chars = prompt_chars(request)
         with self._lock:
             answer = request.max_tokens if self._answer is None else self._answer
             return max(1, round(chars * self._per_char + min(answer, request.max_tokens)))
 
     def observe(self, request: CompletionRequest, completion: Completion) -> None:
-        chars = sum(len(m.get("content", "")) for m in request.messages)
+        chars = prompt_chars(request)
         with self._lock:
             answer = float(completion.completion_tokens)
             self._answer = (
