@@ -14,7 +14,12 @@ from extractor.backends.base import Completion
 from extractor.errors import AnswerError
 from extractor.normalize import normalize_sector
 from extractor.parsing import ParseError, parse_answer
-from extractor.schemas.answer import MAX_QUOTE_CHARS, ModelCommitment, SentenceItem
+from extractor.schemas.answer import (
+    MAX_QUOTE_CHARS,
+    SENTENCE_KINDS,
+    ModelCommitment,
+    SentenceItem,
+)
 from extractor.schemas.records import Usage
 from extractor.schemas.taxonomy import STATUSES
 
@@ -221,6 +226,18 @@ def sentence_validator(sentence: str) -> Validator:
         )
 
     def validate(data: Any) -> tuple[list[ModelCommitment], list[str]]:
+        if rejected_kind(data):
+            return [], []
         return _validate_each(data, SentenceItem, prepare, to_commitment)
 
     return validate
+
+
+def rejected_kind(data: Any) -> bool:
+    """The model named the sentence a kind that is no commitment (goodwill, a meeting,
+    conflict...): any item it wrote anyway contradicts its own label and is dropped. A
+    missing or unknown kind drops nothing: the items are judged as they are."""
+    if not isinstance(data, dict):
+        return False
+    kind = data.get("kind")
+    return isinstance(kind, str) and kind in SENTENCE_KINDS and kind != "commitment"

@@ -139,6 +139,14 @@ class PromptSet:
             examples=examples,
         )
 
+    @property
+    def sentence_kinds(self) -> bool:
+        """Whether the sentence answer names the sentence's kind first: the examples show
+        the shape the model writes, so the schema follows them (a prompt directory of an
+        older version, without kinds, keeps the schema it was recorded with)."""
+        examples = json.loads(self.sources["sentence_examples.json"])
+        return bool(examples) and all("kind" in example["answer"] for example in examples)
+
     def sentence_user(self, sentence: str, *, previous: str, title: str, opening: str) -> str:
         """Title and opening first: they are the same for every sentence of an article,
         so a server with prefix caching prefills them once per article."""

@@ -11,7 +11,7 @@ from extractor.articles import Article
 from extractor.chunking import Chunk, chunk_article
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
-from extractor.schemas.answer import SentenceAnswer, answer_json_schema
+from extractor.schemas.answer import KindedSentenceAnswer, SentenceAnswer, answer_json_schema
 from extractor.screen import screen
 from extractor.sentences import opening_of
 
@@ -94,7 +94,9 @@ class SentencePlanner:
         self.prompts = prompts
         self.gazetteer = gazetteer
         self.system = prompts.sentence_system()
-        self.schema = answer_json_schema(SentenceAnswer)
+        self.schema = answer_json_schema(
+            KindedSentenceAnswer if prompts.sentence_kinds else SentenceAnswer
+        )
 
     def plan(self, article: Article) -> Plan:
         screened = screen(article.text, self.gazetteer)

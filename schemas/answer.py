@@ -7,7 +7,7 @@ short enough to finish inside the context window.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -56,6 +56,20 @@ class SentenceItem(BaseModel):
 class SentenceAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    commitments: list[SentenceItem] = Field(max_length=MAX_SENTENCE_ITEMS)
+
+
+# What a sentence is, named before any item: the classes docs/REFERENCE.md section 1
+# excludes, so that a small model decides "is this a commitment at all" first and in
+# words it was shown, instead of writing items for goodwill, meetings or conflict.
+SentenceKind = Literal["commitment", "goodwill", "meeting", "background", "conflict", "domestic"]
+SENTENCE_KINDS: tuple[str, ...] = get_args(SentenceKind)
+
+
+class KindedSentenceAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SentenceKind
     commitments: list[SentenceItem] = Field(max_length=MAX_SENTENCE_ITEMS)
 
 

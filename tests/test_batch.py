@@ -48,7 +48,9 @@ def corpus(tmp_path: Path, example_text: str) -> Path:
 
 
 def _submit(stub: BatchStub, corpus: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    code = main(["batch", "submit", str(corpus), "--model", "m", "--base-url", stub.url])
+    # Passages: one scripted answer per article.
+    code = main(["batch", "submit", str(corpus), "--model", "m", "--base-url", stub.url,
+                 "--strategy", "passages"])
     out = capsys.readouterr()
     assert code == EXIT_OK, out.err
     return out.out.strip().splitlines()[-1]
@@ -138,7 +140,7 @@ def test_dry_run_writes_requests_and_uploads_nothing(
     batch_stub: BatchStub, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["batch", "submit", str(corpus), "--model", "m", "--base-url", batch_stub.url,
-                 "--dry-run"])
+                 "--dry-run", "--strategy", "passages"])
     path = Path(capsys.readouterr().out.strip())
     assert code == EXIT_OK and len(path.read_text().splitlines()) == 4
     assert batch_stub.calls == []

@@ -20,8 +20,9 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _openai_args(stub: StubServer, *extra: str) -> list[str]:
     # One worker: the stub hands out its scripted replies in the order requests arrive.
+    # Passages: the scripted replies are one answer per article.
     return ["--backend", "openai", "--model", "m", "--base-url", stub.url + "/v1",
-            "--concurrency", "1", *extra]
+            "--concurrency", "1", "--strategy", "passages", *extra]
 
 
 def _lines(text: str) -> list[OutputLine]:
@@ -190,7 +191,7 @@ def test_record_then_replay_offline(
                  *_openai_args(stub, "--mode", "json_schema")]) == EXIT_OK
     [live] = _lines(capsys.readouterr().out)
     assert main(["extract", str(example_path), "--quiet", "--backend", "replay",
-                 "--replay", str(recording)]) == EXIT_OK
+                 "--replay", str(recording), "--strategy", "passages"]) == EXIT_OK
     [replayed] = _lines(capsys.readouterr().out)
     assert replayed.meta["backend"] == "replay" and replayed.meta["model"] == "m"
     assert replayed.commitments == live.commitments

@@ -325,8 +325,10 @@ def test_cli_eval_extracts_with_a_backend(tmp_path: Path) -> None:
     gold = _write(tmp_path / "gold.jsonl", [g.model_dump_json() for g in GOLD])
     replay = _write(tmp_path / "replay.jsonl", [])
     out = tmp_path / "out.jsonl"
+    # Passages: every article sends a request (a screen may keep no sentence of one).
     code = main(["eval", "--gold", str(gold), "--backend", "replay", "--replay", str(replay),
-                 "--out", str(out), "--quiet", "--json", "--resamples", "0"])
+                 "--out", str(out), "--quiet", "--json", "--resamples", "0",
+                 "--strategy", "passages"])
     assert code == 0
     lines = [OutputLine.model_validate_json(t) for t in out.read_text().splitlines()]
     assert [line.id for line in lines] == ["a", "empty"]

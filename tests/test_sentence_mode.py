@@ -20,6 +20,7 @@ from extractor.gazetteer import Gazetteer
 from extractor.normalize import cue_status
 from extractor.pipeline import Extractor
 from extractor.prompting import PromptSet
+from extractor.schemas.answer import KindedSentenceAnswer
 from extractor.schemas.records import OutputLine
 from extractor.screen import is_conflict, screen
 from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner
@@ -184,6 +185,54 @@ def test_sentence_answer_ignores_a_quote_and_keeps_the_sentence_as_evidence() ->
     assert len(items) == 1 and len(errors) >= 1
     assert items[0].quote == sentence[: len(items[0].quote)] and len(items[0].quote) <= 300
     assert (items[0].sector, items[0].status) == ("energy", "signed")
+
+
+def test_items_under_a_kind_that_is_no_commitment_are_dropped() -> None:
+    """The model labels the sentence first; items written under its own "goodwill" or
+    "conflict" contradict that label. No kind, or an unknown one, drops nothing."""
+    sentence = "The sides agreed to build a bridge."
+    validate = sentence_validator(sentence)
+    item = {"parties": ["A", "B"], "sector": "transport", "action": "build a bridge",
+            "status": "agreed"}
+    for kind in ("goodwill", "meeting", "background", "conflict", "domestic"):
+        assert validate({"kind": kind, "commitments": [item]}) == ([], [])
+    for answer in ({"kind": "commitment", "commitments": [item]}, {"commitments": [item]},
+                   {"kind": "unheard-of", "commitments": [item]}):
+        items, errors = validate(answer)
+        assert [i.action for i in items] == ["build a bridge"] and errors == []
+
+
+def test_the_answer_schema_asks_for_the_kind_first_when_the_examples_show_it(
+    gazetteer: Gazetteer, prompts: PromptSet, tmp_path: Path
+) -> None:
+    examples = json.loads(prompts.sources["sentence_examples.json"])
+    assert not prompts.sentence_kinds  # the shipped v3 examples name no kind
+    assert list(SentencePlanner(prompts, gazetteer).schema["properties"]) == ["commitments"]
+    for example in examples:
+        example["answer"] = {"kind": "commitment" if example["answer"]["commitments"]
+                             else "goodwill", **example["answer"]}
+    (tmp_path / "sentence_examples.json").write_text(json.dumps(examples), encoding="utf-8")
+    kinded = PromptSet.load(tmp_path)
+    assert kinded.sentence_kinds
+    schema = SentencePlanner(kinded, gazetteer).schema
+    assert list(schema["properties"]) == ["kind", "commitments"]
+    assert set(schema["properties"]["kind"]["enum"]) >= {"commitment", "goodwill", "conflict"}
+
+
+KINDED_PROMPTS = sorted(
+    path.parent for path in (Path(__file__).parent.parent / "eval" / "prompts").glob(
+        "*/sentence_examples.json")
+    if '"kind"' in path.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("folder", KINDED_PROMPTS, ids=lambda p: p.name)
+def test_every_example_answer_of_a_kinded_prompt_fits_its_schema(folder: Path) -> None:
+    prompts = PromptSet.load(folder)
+    assert prompts.sentence_kinds and '"kind"' in prompts.sentence_system()
+    for example in json.loads(prompts.sources["sentence_examples.json"]):
+        answer = KindedSentenceAnswer.model_validate(example["answer"])
+        assert (answer.kind == "commitment") == bool(answer.commitments)
 
 
 def test_unknown_strategy_is_refused(gazetteer: Gazetteer, prompts: PromptSet) -> None:

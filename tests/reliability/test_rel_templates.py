@@ -43,8 +43,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultServer]:
 
 
 def _cli(server: FaultServer, prompts: Path, article: Path) -> list[str]:
+    # Passages: system.j2 and user.j2 are the templates under attack here.
     return ["extract", str(article), "--quiet", "--prompts", str(prompts), "--backend",
-            "openai", "--model", "m", "--base-url", server.url + "/v1"]
+            "openai", "--model", "m", "--base-url", server.url + "/v1", "--strategy", "passages"]
 
 
 @pytest.mark.parametrize(("template", "says"), ATTACKS)
