@@ -59,7 +59,7 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         choices=["sentences", "passages"],
         default="sentences",
         help="sentences: the sentences a screen keeps, each labelled in its own short "
-        "request (default: F1 0.530 against 0.468 on the full dev set, eval/README.md); "
+        "request (default: F1 0.524 against 0.468 on the full dev set, eval/README.md); "
         "passages: the whole article or passages of it in one request each",
     )
     group.add_argument(
@@ -114,8 +114,7 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--no-sentence-sectors",
         action="store_true",
-        help="passages: do not add a commitment for each further sector a quoted sentence "
-        "names (sentences never add them)",
+        help="do not add a commitment for each further sector a quoted sentence names",
     )
     group.add_argument(
         "--no-merge-same-sentence",
