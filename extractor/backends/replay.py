@@ -16,24 +16,30 @@ from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.errors import ConfigError, ReplayMissError
 
 
+def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """A recording's answers by request key, and the model it names (the last one)."""
+    answers: dict[str, dict[str, Any]] = {}
+    recorded_model = None
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                answers[row["key"]] = row["response"]
+                recorded_model = row.get("model", recorded_model)
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ConfigError(f"{path}:{number}: not a replay record ({exc})") from exc
+    return answers, recorded_model
+
+
 class ReplayBackend:
     name = "replay"
 
     def __init__(self, path: Path, model: str | None = None) -> None:
         if not path.is_file():
             raise ConfigError(f"replay file {path} does not exist; record one with --record")
-        self._answers: dict[str, dict[str, Any]] = {}
-        recorded_model = None
-        with path.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    self._answers[row["key"]] = row["response"]
-                    recorded_model = row.get("model", recorded_model)
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise ConfigError(f"{path}:{number}: not a replay record ({exc})") from exc
+        self._answers, recorded_model = read_recording(path)
         self.model = model or recorded_model or "replay"
 
     def complete(self, request: CompletionRequest) -> Completion:
@@ -50,7 +56,12 @@ class ReplayBackend:
 
 
 class Recorder:
-    """Wraps a backend and appends every answered request to a replay file."""
+    """Wraps a backend and appends every answered request to a replay file.
+
+    A recording that stopped part-way resumes from its own file: a request the file
+    already answers is answered from it and not appended again, so a recording is
+    finished on another machine, or after the call log is gone, without re-asking the
+    model and without duplicate lines."""
 
     def __init__(self, inner: Backend, path: Path) -> None:
         self.inner = inner
@@ -58,18 +69,34 @@ class Recorder:
         self.model = inner.model
         self._path = path
         self._lock = threading.Lock()
+        self._recorded: dict[str, dict[str, Any]] = {}
+        if path.is_file():
+            self._recorded, recorded_model = read_recording(path)
+            if recorded_model is not None and recorded_model != self.model:
+                raise ConfigError(
+                    f"{path} records model {recorded_model!r}, not {self.model!r}; "
+                    "record into a new file"
+                )
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def complete(self, request: CompletionRequest) -> Completion:
+        key = request.key(self.model)
+        with self._lock:
+            recorded = self._recorded.get(key)
+        if recorded is not None:
+            return Completion.from_dict(recorded)
         completion = self.inner.complete(request)
+        response = completion.to_dict()
         row = {
-            "key": request.key(self.model),
+            "key": key,
             "model": self.model,
             "request": {"messages": request.messages, "max_tokens": request.max_tokens},
-            "response": completion.to_dict(),
+            "response": response,
         }
-        with self._lock, self._path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        with self._lock:
+            self._recorded[key] = response
+            with self._path.open("a", encoding="utf-8") as fh:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return completion
 
     def close(self) -> None:
