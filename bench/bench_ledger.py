@@ -109,7 +109,7 @@ def main() -> int:
                 mark += step
                 spent = time.perf_counter() - started
                 print(f"{done:>7}  {spent:>7.1f}  {done / spent:>9.0f}  {rss_mb():>6.0f}  "
-                      f"{len(ledger.linker.clusters):>7}")
+                      f"{len(ledger.linker):>7}")
     linked = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as folder:  # written as `extractor ledger` does
         count, _, _ = write_ledger(Path(folder) / "ledger.jsonl", ledger.iter_entries(),

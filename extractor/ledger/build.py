@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from extractor.evaluate.party_keys import PartyKeys
 from extractor.ledger.entry import LedgerEntry, build_entry
-from extractor.ledger.link import Cluster, Linker, blocks
+from extractor.ledger.link import Linker
 from extractor.ledger.measure import LinkMeasure
 from extractor.ledger.parts import find_parents
 from extractor.ledger.records import ArticleState, Record, article_state, records_of_line
@@ -33,33 +33,33 @@ class Ledger:
     def restore(self, entries: Iterable[LedgerEntry],
                 articles: dict[str, ArticleState]) -> None:
         """Put an existing ledger back as it was: no record is linked again."""
-        for entry in entries:
-            records = [r.record() for r in entry.records]
-            cluster = Cluster(entry.id, entry.sector, sorted(records, key=Record.order))
-            self.linker.clusters[entry.id] = cluster
-            for record in records:
-                self.linker.of_record[record.key] = entry.id
-                self.linker.by_article.setdefault(record.article, []).append(record)
-                for block in blocks(entry.sector, self.linker.parties(record)):
-                    self.linker._index.setdefault(block, set()).add(entry.id)
+        with self.linker.store.batch():
+            for entry in entries:
+                self.linker.restore(entry.id, entry.sector,
+                                    (r.record() for r in entry.records))
         self.articles.update(articles)
 
     def add_run(self, lines: Iterable[OutputLine], run: str | None = None) -> RunChange:
+        with self.linker.store.batch():
+            return self._add_run(lines, run)
+
+    def _add_run(self, lines: Iterable[OutputLine], run: str | None) -> RunChange:
         change = RunChange()
         new: list[Record] = []
-        linked = self.linker.by_article
         for line in lines:
             state = article_state(line, run)
             if line.error is not None:
                 change.failed.append(line.id)
-                if line.id not in linked:  # a failure never deletes what an earlier run gave
+                # A failure never deletes what an earlier run gave.
+                if self.linker.fingerprints(line.id) is None:
                     self.articles[line.id] = state
                 continue
             records = records_of_line(line)
             prints = sorted(r.fingerprint for r in records)
             before = self.articles.get(line.id)
-            if line.id in linked or (before is not None and before.error is None):
-                if sorted(r.fingerprint for r in linked.get(line.id, [])) == prints:
+            linked = self.linker.fingerprints(line.id)
+            if linked is not None or (before is not None and before.error is None):
+                if (linked or []) == prints:
                     change.unchanged.append(line.id)
                     self.articles[line.id] = state
                     continue
@@ -84,7 +84,7 @@ class Ledger:
                       key=lambda a: a.id)
 
     def parents(self) -> dict[str, str]:
-        return find_parents({c.id: c.records for c in self.linker}, self.linker.parties,
+        return find_parents(((c.id, c.records) for c in self.linker), self.linker.parties,
                             self.linker.is_place)
 
     def iter_entries(self) -> Iterator[LedgerEntry]:
@@ -94,14 +94,19 @@ class Ledger:
         children: dict[str, list[str]] = {}
         for part, umbrella in parents.items():
             children.setdefault(umbrella, []).append(part)
-
-        def first(cluster: Cluster) -> tuple[str, str]:
-            dates = [r.date for r in cluster.records if r.date]
-            return (min(dates) if dates else "9999", cluster.id)
-
-        for cluster in sorted(self.linker, key=first):
+        for cluster in self.linker:  # read back from disk in ledger order
             yield build_entry(cluster.id, cluster.records, parents.get(cluster.id),
                               children.get(cluster.id, []))
 
     def entries(self) -> list[LedgerEntry]:
         return list(self.iter_entries())
+
+    def close(self) -> None:
+        """Free the linked records' store; the ledger is unusable after."""
+        self.linker.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

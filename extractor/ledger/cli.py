@@ -13,9 +13,12 @@ import argparse
 import gc
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from extractor.ledger.build import Ledger
 
 MEASURES = ("auto", "embeddings", "content-words")
 
@@ -53,17 +56,23 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     from extractor.inputs import load_dates
     from extractor.ledger.build import Ledger
     from extractor.ledger.measure import choose
-    from extractor.ledger.store import read_ledger, write_ledger
 
     dates = load_dates(args.dates) if args.dates else None
     runs = [(path, _dated(list(load_predictions(path).lines.values()), dates))
             for path in args.runs]
     measure = choose(args.similarity)
-    ledger = Ledger(measure)
+    with Ledger(measure) as ledger:  # its records are on disk until it closes
+        return _link(args, ledger, runs, measure.name)
+
+
+def _link(args: argparse.Namespace, ledger: Ledger, runs: list[tuple[Path, list[Any]]],
+          measure: str) -> int:
+    from extractor.ledger.store import read_ledger, write_ledger
+
     if args.output.exists() and not args.rebuild:
         entries, articles, used = read_ledger(args.output)
-        if used is not None and used != measure.name:
-            raise ConfigError(f"{args.output} was linked with {used}, not {measure.name}: "
+        if used is not None and used != measure:
+            raise ConfigError(f"{args.output} was linked with {used}, not {measure}: "
                               f"pass the same --similarity, or --rebuild")
         ledger.restore(entries, articles)
         print(f"extractor: joining {args.output} ({len(entries)} entries)", file=sys.stderr)
@@ -80,9 +89,9 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                   f"--dates FILE or a 'date' in the input): {', '.join(change.undated[:10])}",
                   file=sys.stderr)
     count, several, records = write_ledger(args.output, ledger.iter_entries(),
-                                           ledger.articles, measure.name)
+                                           ledger.articles, measure)
     print(f"extractor: {count} entries ({several} from several articles) of "
-          f"{records} records, linked by {measure.name}, written to {args.output}",
+          f"{records} records, linked by {measure}, written to {args.output}",
           file=sys.stderr)
     missing = ledger.missing()
     if missing:

@@ -3,20 +3,24 @@
 Blocking keeps it linear: a record is compared only with clusters that share its sector
 and a pair of its parties (or its one party), and within a cluster only with a few
 representatives. Adding records never relinks what is already linked, so a later run's
-records join an existing ledger in time proportional to themselves.
+records join an existing ledger in time proportional to themselves. The records
+themselves are on disk (``spill``), so memory does not grow with them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Final
 
 from extractor.evaluate.party_keys import PartyKeys
 from extractor.ledger.measure import LinkMeasure, name_words
 from extractor.ledger.records import Record
+from extractor.ledger.spill import EntryOf, RecordStore
+from extractor.schemas.records import Party
 
 # Added to the similarity when both records name the same project word ("Lobito",
 # "Africell"); subtracted when both name projects and share none of them.
@@ -28,6 +32,9 @@ SUBSECTOR_WEIGHT: Final = 0.85
 # A cluster is compared through its first and its latest records only.
 FIRST_REPS: Final = 2
 LATEST_REPS: Final = 4
+# Entries whose representatives stay in memory between comparisons (the oldest used go
+# first): bounds memory, and the recently told commitments are the ones compared again.
+CACHED_ENTRIES: Final = 4096
 
 Block = tuple[str, ...]
 
@@ -47,20 +54,33 @@ def blocks(sector: str, parties: frozenset[str]) -> list[Block]:
     return [(sector, a, b) for a, b in combinations(ordered, 2)]
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Cluster:
+    """An entry as the ledger builds it: its id, sector and records in date order."""
+
     id: str
     sector: str
-    records: list[Record] = field(default_factory=list)
+    records: list[Record]
 
-    @property
-    def articles(self) -> set[str]:
-        return {r.article for r in self.records}
 
-    def representatives(self) -> list[Record]:
-        if len(self.records) <= FIRST_REPS + LATEST_REPS:
-            return self.records
-        return self.records[:FIRST_REPS] + self.records[-LATEST_REPS:]
+@dataclass(frozen=True, slots=True)
+class Rep:
+    """What a comparison reads of a representative record, kept without its record."""
+
+    text: str
+    subsector: str | None
+    parties: frozenset[str]
+    names: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """An entry as comparisons read it: sector, size, and its representatives (first
+    and latest records) with their date order."""
+
+    sector: str
+    size: int
+    reps: list[tuple[tuple[str, str, int], Rep]]
 
 
 def cluster_id(record: Record) -> str:
@@ -69,38 +89,45 @@ def cluster_id(record: Record) -> str:
     return f"E{digest[:11]}"
 
 
+def block_key(block: Block) -> str:
+    return "\x1f".join(block)
+
+
 class Linker:
     """Clusters of records; ``add`` links one more record, ``remove_article`` undoes one
-    article's records (an article extracted again with a different result)."""
+    article's records (an article extracted again with a different result).
+
+    The records live in a ``RecordStore`` on disk; memory holds only bounded caches
+    (the representatives of recently compared entries, the measure's texts), so it
+    stays flat however many records are linked. ``close`` frees the store."""
 
     def __init__(self, measure: LinkMeasure, keys: PartyKeys | None = None) -> None:
         self.measure = measure
         self.keys = keys or PartyKeys()
-        self.clusters: dict[str, Cluster] = {}
-        self.of_record: dict[str, str] = {}
-        self.by_article: dict[str, list[Record]] = {}
-        self._index: dict[Block, set[str]] = {}
-        self._parties: dict[str, frozenset[str]] = {}
-        self._names: dict[str, frozenset[str]] = {}
+        self.store = RecordStore()
+        self.of_record = EntryOf(self.store)
+        self._cache: OrderedDict[str, Cached] = OrderedDict()
         self._places: dict[str, bool] = {}
         self._shared: dict[frozenset[str], frozenset[str]] = {}
 
-    def parties(self, record: Record) -> frozenset[str]:
-        found = self._parties.get(record.key)
-        if found is None:
-            self._unpack(record)
-            found = self._parties[record.key]
-        return found
+    def close(self) -> None:
+        self.store.close()
 
-    def _unpack(self, record: Record) -> None:
+    def rep(self, record: Record) -> Rep:
         """Party keys and project words of a record, from one unpacking of it."""
         commitment = record.commitment
-        keys = self.keys.keys(commitment.parties)
-        keys = self._shared.setdefault(keys, keys)  # one set per party set, not per record
-        self._parties[record.key] = keys
+        keys = self._keys(commitment.parties)
         own = frozenset(w for p in commitment.parties
                         for w in p.name.lower().replace("-", " ").split())
-        self._names[record.key] = name_words(record.text, own | keys, self.is_place)
+        return Rep(record.text, record.subsector, keys,
+                   name_words(record.text, own | keys, self.is_place))
+
+    def _keys(self, parties: list[Party]) -> frozenset[str]:
+        keys = self.keys.keys(parties)
+        return self._shared.setdefault(keys, keys)  # one set per party set, not per record
+
+    def parties(self, record: Record) -> frozenset[str]:
+        return self._keys(record.commitment.parties)
 
     def is_place(self, word: str) -> bool:
         found = self._places.get(word)
@@ -108,74 +135,107 @@ class Linker:
             found = self._places[word] = self.keys.gazetteer.country(word) is not None
         return found
 
-    def names(self, record: Record) -> frozenset[str]:
-        found = self._names.get(record.key)
-        if found is None:
-            self._unpack(record)
-            found = self._names[record.key]
-        return found
-
-    def score(self, record: Record, other: Record) -> float:
+    def score(self, mine: Rep, other: Rep) -> float:
         """Similarity of the actions, nudged by shared or clashing project names."""
-        value = self.measure.similarity(record.text, other.text)
-        mine_sub, their_sub = record.subsector, other.subsector
-        if mine_sub and their_sub:  # the subsector is often the project's own name
-            sub = self.measure.similarity(mine_sub, their_sub)
+        value = self.measure.similarity(mine.text, other.text)
+        if mine.subsector and other.subsector:  # the subsector is often the project's name
+            sub = self.measure.similarity(mine.subsector, other.subsector)
             value = SUBSECTOR_WEIGHT * sub + (1 - SUBSECTOR_WEIGHT) * value
-        mine, theirs = self.names(record), self.names(other)
-        if mine and theirs:
-            value += NAME_BONUS if mine & theirs else -NAME_CLASH
+        if mine.names and other.names:
+            value += NAME_BONUS if mine.names & other.names else -NAME_CLASH
         return value
 
-    def candidates(self, record: Record) -> set[str]:
-        found: set[str] = set()
-        for block in blocks(record.sector, self.parties(record)):
-            found |= self._index.get(block, set())
+    def cached(self, cid: str) -> Cached:
+        """The entry's sector, size and representatives: from memory when it was
+        compared lately, else read back from the store."""
+        found = self._cache.get(cid)
+        if found is not None:
+            self._cache.move_to_end(cid)
+            return found
+        sector, size = self.store.entry(cid)
+        reps = [(order, Rep(text, subsector, self._shared.setdefault(parties, parties), names))
+                for order, text, subsector, parties, names
+                in self.store.compared(cid, size, FIRST_REPS, LATEST_REPS)]
+        found = Cached(sector, size, reps)
+        self._remember(cid, found)
         return found
 
-    def scores(self, record: Record) -> dict[str, float]:
+    def _remember(self, cid: str, entry: Cached) -> None:
+        self._cache[cid] = entry
+        self._cache.move_to_end(cid)
+        if len(self._cache) > CACHED_ENTRIES:
+            _, gone = self._cache.popitem(last=False)
+            for _, old in gone.reps:
+                self.measure.forget(old.text)
+
+    def representatives(self, cid: str) -> list[Rep]:
+        """An entry is compared through its first and its latest records only."""
+        return [rep for _, rep in self.cached(cid).reps]
+
+    def candidates(self, record: Record, parties: frozenset[str]) -> set[str]:
+        found: set[str] = set()
+        for block in blocks(record.sector, parties):
+            found.update(self.store.entries_of_block(block_key(block)))
+        return found
+
+    def scores(self, record: Record, mine: Rep | None = None,
+               check: bool | None = None) -> dict[str, float]:
         """Each candidate cluster the record could join, with its best score there."""
-        parties = self.parties(record)
+        mine = mine or self.rep(record)
+        # One article's records are never one entry: only an article already linked
+        # (records added to it later) needs the check per entry.
+        check = self.store.fingerprints(record.article) is not None if check is None else check
         found: dict[str, float] = {}
-        for cid in sorted(self.candidates(record)):
-            cluster = self.clusters[cid]
-            if record.article in cluster.articles:
-                continue  # one article's records are never one entry
-            for other in cluster.representatives():
-                if not compatible(parties, self.parties(other)):
+        for cid in sorted(self.candidates(record, mine.parties)):
+            if check and self.store.has_article(cid, record.article):
+                continue
+            for other in self.representatives(cid):
+                if not compatible(mine.parties, other.parties):
                     continue
-                value = self.score(record, other)
+                value = self.score(mine, other)
                 if value >= self.measure.threshold and value > found.get(cid, -1.0):
                     found[cid] = value
         return found
 
     def add(self, record: Record) -> str:
         """Link one record: to its best cluster, or to a new one."""
-        if record.key in self.of_record:
-            return self.of_record[record.key]
-        found = self.scores(record)
+        linked = self.store.entry_of(record.key)
+        if linked is not None:
+            return linked
+        mine = self.rep(record)
+        found = self.scores(record, mine)
         best = max(found, key=lambda c: (found[c], c)) if found else None
-        return self._place(record, best)
+        return self._place(record, best, mine)
 
-    def _place(self, record: Record, cid: str | None) -> str:
+    def _place(self, record: Record, cid: str | None, mine: Rep) -> str:
         if cid is None:
             cid = cluster_id(record)
-            while cid in self.clusters:  # a removed article's id reused by another record
+            while self.store.has_entry(cid):  # a removed article's id reused by another
                 cid = cid + "x"
-            self.clusters[cid] = Cluster(cid, record.sector)
-        cluster = self.clusters[cid]
-        dropped = cluster.representatives()
-        cluster.records.append(record)
-        cluster.records.sort(key=Record.order)
-        kept = {r.key for r in cluster.representatives()}
-        for old in dropped:  # memory stays bounded: forget texts no longer compared
-            if old.key not in kept:
-                self.measure.forget(old.text)
-        self.of_record[record.key] = cid
-        self.by_article.setdefault(record.article, []).append(record)
-        for block in blocks(cluster.sector, self.parties(record)):
-            self._index.setdefault(block, set()).add(cid)
+            entry = Cached(record.sector, 0, [])
+        else:
+            entry = self.cached(cid)
+        keys = [block_key(b) for b in blocks(entry.sector, mine.parties)]
+        self.store.add(record, cid, entry.sector, keys, mine.parties, mine.names)
+        size = entry.size + 1
+        # The new first and latest records are among the old ones and this one.
+        reps = sorted([*entry.reps, (record.order(), mine)], key=lambda pair: pair[0])
+        if len(reps) > FIRST_REPS + LATEST_REPS:
+            kept = reps[:FIRST_REPS] + reps[-LATEST_REPS:]
+            for _, old in reps[FIRST_REPS:-LATEST_REPS]:
+                self.measure.forget(old.text)  # no longer compared
+            reps = kept
+        self._remember(cid, Cached(entry.sector, size, reps))
         return cid
+
+    def restore(self, cid: str, sector: str, records: Iterable[Record]) -> None:
+        """Put back an entry of an existing ledger as it was, without linking."""
+        with self.store.batch():
+            for record in records:
+                mine = self.rep(record)
+                keys = [block_key(b) for b in blocks(sector, mine.parties)]
+                self.store.add(record, cid, sector, keys, mine.parties, mine.names)
+        self._cache.pop(cid, None)
 
     def add_all(self, records: Iterable[Record]) -> set[str]:
         """Link records article by article in date order; the ids of the clusters that
@@ -187,14 +247,17 @@ class Linker:
             if record.key not in self.of_record:
                 by_article.setdefault(record.article, []).append(record)
         touched: set[str] = set()
-        for article in by_article.values():
-            touched |= self._add_article(article)
+        with self.store.batch():
+            for article in by_article.values():
+                touched |= self._add_article(article)
         return touched
 
     def _add_article(self, records: list[Record]) -> set[str]:
         options: list[tuple[float, int, str]] = []
+        reps = [self.rep(record) for record in records]
+        linked = self.store.fingerprints(records[0].article) is not None
         for n, record in enumerate(records):
-            for cid, value in self.scores(record).items():
+            for cid, value in self.scores(record, reps[n], linked).items():
                 options.append((value, n, cid))
         options.sort(key=lambda o: (-o[0], o[1], o[2]))
         chosen: dict[int, str] = {}
@@ -203,21 +266,23 @@ class Linker:
             if n not in chosen and cid not in taken:
                 chosen[n] = cid
                 taken.add(cid)
-        return {self._place(record, chosen.get(n)) for n, record in enumerate(records)}
+        return {self._place(record, chosen.get(n), reps[n]) for n, record in enumerate(records)}
+
+    def fingerprints(self, article: str) -> list[str] | None:
+        """The linked records' fingerprints of an article, sorted; None when unlinked."""
+        return self.store.fingerprints(article)
 
     def remove_article(self, article: str) -> set[str]:
         """Take one article's records out; the ids of the clusters that changed."""
-        touched: set[str] = set()
-        for record in self.by_article.pop(article, []):
-            touched.add(self.of_record.pop(record.key))
+        touched = self.store.remove_article(article)
         for cid in touched:
-            cluster = self.clusters[cid]
-            cluster.records = [r for r in cluster.records if r.article != article]
-            if not cluster.records:
-                del self.clusters[cid]
-                for ids in self._index.values():
-                    ids.discard(cid)
+            self._cache.pop(cid, None)  # read again from the store when next compared
         return touched
 
+    def __len__(self) -> int:
+        return self.store.count()
+
     def __iter__(self) -> Iterator[Cluster]:
-        return iter(self.clusters.values())
+        """Entries one at a time in ledger order (first sighting, then id)."""
+        for cid in self.store.entry_ids():
+            yield Cluster(cid, self.store.entry(cid)[0], self.store.records(cid))

@@ -10,7 +10,7 @@ linear in the number of entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from extractor.ledger.link import compatible
 from extractor.ledger.measure import name_words
@@ -38,7 +38,7 @@ def _core(records: Sequence[Record], exclude: frozenset[str],
 
 
 def find_parents(
-    clusters: Mapping[str, Sequence[Record]],
+    clusters: Iterable[tuple[str, Sequence[Record]]],
     parties: Callable[[Record], frozenset[str]],
     is_place: Callable[[str], bool] = lambda word: False,
 ) -> dict[str, str]:
@@ -53,7 +53,7 @@ def find_parents(
     wide: dict[str, frozenset[str]] = {}
     keys: dict[str, frozenset[str]] = {}
     sources: dict[str, int] = {}
-    for cid, records in clusters.items():
+    for cid, records in clusters:  # read once: only each entry's words are kept
         exclude = frozenset(w for r in records for p in r.commitment.parties
                             for w in p.name.lower().replace("-", " ").split())
         party_keys = frozenset(k for r in records for k in parties(r))
@@ -67,7 +67,7 @@ def find_parents(
         for word in words:
             by_word.setdefault(word, []).append(cid)
     parents: dict[str, str] = {}
-    for cid in sorted(clusters):
+    for cid in sorted(core):
         seen: set[str] = set()
         best: tuple[int, int, str] | None = None
         for word in wide[cid]:
