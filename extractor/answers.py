@@ -203,9 +203,11 @@ def validate_answer(data: Any) -> tuple[list[ModelCommitment], list[str]]:
 _NOT_LABELS = ("quote", "subsector")
 
 
-def sentence_validator(sentence: str) -> Validator:
+def sentence_validator(sentence: str, max_items: int | None = None) -> Validator:
     """A one-sentence answer's items, each quoting that sentence (its first
-    ``MAX_QUOTE_CHARS``: grounding widens the quote to the whole sentence again)."""
+    ``MAX_QUOTE_CHARS``: grounding widens the quote to the whole sentence again). With
+    ``max_items``, only the first items count: what a grammar-constrained server stops
+    at, for a server that does not enforce ``maxItems``."""
     quote = sentence[:MAX_QUOTE_CHARS]
 
     def prepare(raw: Any) -> Any:
@@ -228,6 +230,10 @@ def sentence_validator(sentence: str) -> Validator:
     def validate(data: Any) -> tuple[list[ModelCommitment], list[str]]:
         if rejected_kind(data):
             return [], []
+        if max_items is not None and isinstance(data, dict):
+            items = data.get("commitments")
+            if isinstance(items, list) and len(items) > max_items:
+                data = {**data, "commitments": items[:max_items]}
         return _validate_each(data, SentenceItem, prepare, to_commitment)
 
     return validate

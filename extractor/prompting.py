@@ -27,6 +27,11 @@ TEMPLATE_FILES = (
 )
 
 
+# Optional: the shape of the answer beyond the schema, e.g. {"sentence_items": 1} caps a
+# sentence's answer at one item (the grammar stops the model after it). Absent, the
+# schema is as before, so older prompt directories keep the requests they recorded.
+ANSWER_FILE = "answer.json"
+
 MAX_RENDERED_CHARS = 1_000_000  # a prompt this long is a mistake, or a memory bomb
 
 
@@ -74,18 +79,27 @@ class PromptSet:
                 sources[name] = (
                     resources.files("extractor.prompts").joinpath(name).read_text(encoding="utf-8")
                 )
+        answer = (directory / ANSWER_FILE) if directory is not None else None
+        packaged = resources.files("extractor.prompts").joinpath(ANSWER_FILE)
+        if answer is not None and answer.is_file():
+            sources[ANSWER_FILE] = answer.read_text(encoding="utf-8")
+        elif packaged.is_file():
+            sources[ANSWER_FILE] = packaged.read_text(encoding="utf-8")
         # A broken example must fail early, not after the model has loaded.
         json.loads(sources["example_answer.json"])
         json.loads(sources["sentence_examples.json"])
-        return cls(sources)
+        prompts = cls(sources)
+        prompts.sentence_items  # noqa: B018 - a bad answer.json fails here, at load
+        return prompts
 
     @property
     def version(self) -> str:
         """Changes whenever any template or the taxonomy it renders changes."""
         digest = hashlib.sha256()
-        for name in TEMPLATE_FILES:
-            digest.update(name.encode())
-            digest.update(self.sources[name].encode("utf-8"))
+        for name in (*TEMPLATE_FILES, ANSWER_FILE):
+            if name in self.sources:
+                digest.update(name.encode())
+                digest.update(self.sources[name].encode("utf-8"))
         digest.update(json.dumps([SECTORS, STATUSES, STATUS_CUES]).encode("utf-8"))
         return digest.hexdigest()[:12]
 
@@ -146,6 +160,23 @@ class PromptSet:
         older version, without kinds, keeps the schema it was recorded with)."""
         examples = json.loads(self.sources["sentence_examples.json"])
         return bool(examples) and all("kind" in example["answer"] for example in examples)
+
+    @property
+    def sentence_items(self) -> int | None:
+        """The most items a sentence's answer may hold, when ``answer.json`` sets it."""
+        if ANSWER_FILE not in self.sources:
+            return None
+        try:
+            shape = json.loads(self.sources[ANSWER_FILE])
+        except ValueError as exc:
+            raise TemplateError(f"prompt file {ANSWER_FILE} is not JSON: {exc}") from exc
+        items = shape.get("sentence_items") if isinstance(shape, dict) else None
+        if items is None:
+            return None
+        if not isinstance(items, int) or isinstance(items, bool) or items < 1:
+            raise TemplateError(f"{ANSWER_FILE}: sentence_items must be a positive "
+                                f"integer, not {items!r}")
+        return items
 
     def sentence_user(self, sentence: str, *, previous: str, title: str, opening: str) -> str:
         """Title and opening first: they are the same for every sentence of an article,

@@ -97,6 +97,9 @@ class SentencePlanner:
         self.schema = answer_json_schema(
             KindedSentenceAnswer if prompts.sentence_kinds else SentenceAnswer
         )
+        self.max_items = prompts.sentence_items
+        if self.max_items is not None:  # the grammar stops the model after the last item
+            self.schema["properties"]["commitments"]["maxItems"] = self.max_items
 
     def plan(self, article: Article) -> Plan:
         screened = screen(article.text, self.gazetteer)
@@ -114,7 +117,7 @@ class SentencePlanner:
                     ),
                 ),
                 schema=self.schema,
-                validate=sentence_validator(candidate.text),
+                validate=sentence_validator(candidate.text, self.max_items),
                 max_tokens=SENTENCE_MAX_TOKENS,
             )
             for candidate in screened.candidates
