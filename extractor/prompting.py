@@ -19,6 +19,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from extractor.errors import TemplateError
+from extractor.schemas.answer import MAX_SENTENCE_ITEMS
 from extractor.schemas.taxonomy import SECTORS, STATUS_CUES, STATUSES
 
 TEMPLATE_FILES = (
@@ -173,9 +174,10 @@ class PromptSet:
         items = shape.get("sentence_items") if isinstance(shape, dict) else None
         if items is None:
             return None
-        if not isinstance(items, int) or isinstance(items, bool) or items < 1:
-            raise TemplateError(f"{ANSWER_FILE}: sentence_items must be a positive "
-                                f"integer, not {items!r}")
+        if not isinstance(items, int) or isinstance(items, bool) or not (
+                1 <= items <= MAX_SENTENCE_ITEMS):
+            raise TemplateError(f"{ANSWER_FILE}: sentence_items must be an integer from 1 "
+                                f"to {MAX_SENTENCE_ITEMS}, not {items!r}")
         return items
 
     def sentence_user(self, sentence: str, *, previous: str, title: str, opening: str) -> str:

@@ -44,7 +44,8 @@ def test_answer_json_caps_the_schema_and_the_items_read(tmp_path: Path) -> None:
     assert len(items) == 2
 
 
-@pytest.mark.parametrize("text", ['{"sentence_items": 0}', '{"sentence_items": "one"}', "{"])
+@pytest.mark.parametrize("text", ['{"sentence_items": 0}', '{"sentence_items": 9}',
+                                  '{"sentence_items": "one"}', "{"])
 def test_a_bad_answer_json_fails_at_load(tmp_path: Path, text: str) -> None:
     (tmp_path / "answer.json").write_text(text, encoding="utf-8")
     with pytest.raises(TemplateError, match=r"answer\.json"):

@@ -99,7 +99,7 @@ class Linker:
 
     The records live in a ``RecordStore`` on disk; memory holds only bounded caches
     (the representatives of recently compared entries, the measure's texts), so it
-    stays flat however many records are linked. ``close`` frees the store."""
+    does not grow with the records linked (bench/README.md). ``close`` frees the store."""
 
     def __init__(self, measure: LinkMeasure, keys: PartyKeys | None = None) -> None:
         self.measure = measure

@@ -1,4 +1,4 @@
-"""Linked records on disk, so that a ledger's memory stays flat however many it holds.
+"""Linked records on disk, so that a ledger's memory does not grow with its records.
 
 A ledger keeps every record for its history, and in memory that costs about 3 KB per
 record (bench/README.md). Here the records, their entries and the blocking index live in
