@@ -19,7 +19,7 @@ from typing import Final
 from extractor.evaluate.party_keys import PartyKeys
 from extractor.ledger.measure import LinkMeasure, name_words
 from extractor.ledger.records import Record
-from extractor.ledger.spill import EntryOf, RecordStore
+from extractor.ledger.spill import SEP, EntryOf, RecordStore
 from extractor.schemas.records import Party
 
 # Added to the similarity when both records name the same project word ("Lobito",
@@ -90,7 +90,7 @@ def cluster_id(record: Record) -> str:
 
 
 def block_key(block: Block) -> str:
-    return "\x1f".join(block)
+    return SEP.join(block)
 
 
 class Linker:

@@ -34,7 +34,8 @@ _SCHEMA: Final = (
     "CREATE TABLE blocks (block TEXT, cid TEXT, PRIMARY KEY (block, cid)) WITHOUT ROWID",
 )
 _COLUMNS: Final = "article, idx, date, packed, sector, subsector, action"
-_SEP: Final = "\x1f"
+# Joins a column's words and a blocking key's parts (no text holds it).
+SEP: Final = "\x1f"
 
 # What a comparison reads of a record, stored beside it so that reading an entry back
 # needs no unpacking of its records: (date order, text, subsector, party keys, names).
@@ -49,8 +50,8 @@ def _compared(row: tuple[str, str, int, str | None, str, str, str]) -> Compared:
     order, article, index, subsector, action, parties, names = row
     text = f"{subsector}: {action}" if subsector else action
     return ((order, article, index), text, subsector,
-            frozenset(parties.split(_SEP)) if parties else frozenset(),
-            frozenset(names.split(_SEP)) if names else frozenset())
+            frozenset(parties.split(SEP)) if parties else frozenset(),
+            frozenset(names.split(SEP)) if names else frozenset())
 
 
 class RecordStore:
@@ -88,8 +89,8 @@ class RecordStore:
         db = self.db
         db.execute(f"INSERT INTO records (key, fingerprint, ord, cid, parties, names, "
                    f"{_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (record.key, record.fingerprint, order, cid, _SEP.join(sorted(parties)),
-                    _SEP.join(sorted(names)), record.article, record.index, record.date,
+                   (record.key, record.fingerprint, order, cid, SEP.join(sorted(parties)),
+                    SEP.join(sorted(names)), record.article, record.index, record.date,
                     record.packed, record.sector, record.subsector, record.action))
         db.execute("INSERT INTO entries VALUES (?, ?, 1, ?) ON CONFLICT (cid) DO UPDATE "
                    "SET size = size + 1, first = min(first, excluded.first)",
@@ -199,4 +200,4 @@ class EntryOf(Mapping[str, str]):
         return int(self.store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
 
 
-__all__ = ["Compared", "EntryOf", "RecordStore"]
+__all__ = ["SEP", "Compared", "EntryOf", "RecordStore"]
