@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from extractor.conflict import is_conflict
 from extractor.gazetteer import Gazetteer
 from extractor.sentences import sentence_spans
 
@@ -35,32 +36,6 @@ _COOPERATION: Final = re.compile(
     r"discuss\w*|explor\w*|consider\w*|propos\w*|priorit\w*|promising|potential|"
     r"called for|call for|decid\w*|approv\w*|adopt\w*|announc\w*|welcom\w*|"
     r"reaffirm\w*|continu\w*|work\w* (with|on|to)|combat\w*|counter\w*|protect\w*)\b",
-    re.I,
-)
-
-# Acts against the other side: never a commitment (reference section 1), whatever
-# cooperative words stand beside them ("rejected the proposal to cooperate").
-_REJECTION: Final = re.compile(
-    r"\b(reject(s|ed|ing)?|refus(e|es|ed|ing|al)|threaten(s|ed|ing)?|"
-    r"declin(ed|es|ing) to|turned down|walk(ed)? out|coerc\w*|blackmail\w*|ultimatum|"
-    r"broke off|expel(s|led|ling)?|retaliat\w*)\b",
-    re.I,
-)
-# Violence and hostility: not a commitment unless the sentence also says the parties
-# work together against it ("agreed to fight terrorism jointly").
-_HOSTILITY: Final = re.compile(
-    r"\b(attack\w*|strik(e|es|ing)|struck|bomb\w*|shell\w*|missile\w*|invad\w*|invasion|"
-    r"kill\w*|wound\w*|clash\w*|fight\w*|war|warfare|hostilit\w*|shoot\w*|shot|"
-    r"seiz\w*|occup\w*|blockad\w*|sanction\w*|accus\w*|condemn\w*|denounc\w*|"
-    r"protest\w*|criticiz\w*|criticis\w*|lawsuit|sued|warn\w*|pressur\w*|"
-    r"tensions?|dispute\w*|violat\w*|aggress\w*|escalat\w*)\b",
-    re.I,
-)
-_JOINT_AGAINST: Final = re.compile(
-    r"\b(cooperat\w*|collaborat\w*|joint\w*|together|agree\w*|sign\w*|partner\w*|"
-    r"support\w*|aid|assist\w*|help\w*|provid\w*|commit\w*|pledg\w*|mutual\w*|"
-    r"ceasefire|cease-fire|peace\w*|truce|de-escalat\w*|prevent\w*|avoid\w*|"
-    r"combat\w*|counter\w*|discuss\w*)\b",
     re.I,
 )
 
@@ -92,13 +67,6 @@ class ScreenResult:
     # Why the article sends nothing: it names fewer than two parties (reference section
     # 1: one state's domestic plans are not cooperation).
     one_party_article: bool
-
-
-def is_conflict(sentence: str) -> bool:
-    """A rejection or coercion, or hostility with no joint action against it."""
-    if _REJECTION.search(sentence):
-        return True
-    return bool(_HOSTILITY.search(sentence)) and not _JOINT_AGAINST.search(sentence)
 
 
 def has_cooperation_cue(sentence: str) -> bool:
