@@ -163,6 +163,18 @@ class PromptSet:
         return bool(examples) and all("kind" in example["answer"] for example in examples)
 
     @property
+    def sentence_item_order(self) -> tuple[str, ...]:
+        """The order in which the examples write an item's fields: the grammar makes the
+        model write them in the same order (a field written later is decided in view of
+        the earlier ones, e.g. the sector after the action). Empty when no example has an
+        item, and then the schema keeps its own order."""
+        for example in json.loads(self.sources["sentence_examples.json"]):
+            items = example["answer"].get("commitments") or []
+            if items and isinstance(items[0], dict):
+                return tuple(str(key) for key in items[0])
+        return ()
+
+    @property
     def sentence_items(self) -> int | None:
         """The most items a sentence's answer may hold, when ``answer.json`` sets it."""
         if ANSWER_FILE not in self.sources:

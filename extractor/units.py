@@ -85,6 +85,20 @@ class PassagePlanner:
         return Plan(units, {"chunks": len(chunks)})
 
 
+def reorder_item_fields(schema: dict[str, Any], order: tuple[str, ...]) -> None:
+    """Put the answer items' properties in ``order`` (the examples' order), in place.
+
+    llama.cpp's grammar emits properties in the schema's order, so this decides what
+    the model writes first. Fields ``order`` does not name keep their place after it;
+    names the item does not have are ignored (the validator reports a wrong example)."""
+    item = schema["properties"]["commitments"]["items"]
+    properties: dict[str, Any] = item["properties"]
+    first = [name for name in order if name in properties]
+    ordered = first + [name for name in properties if name not in first]
+    item["properties"] = {name: properties[name] for name in ordered}
+    item["required"] = [name for name in ordered if name in item.get("required", ordered)]
+
+
 class SentencePlanner:
     """Each sentence the screen keeps, labelled in a short request of its own."""
 
@@ -100,6 +114,7 @@ class SentencePlanner:
         self.max_items = prompts.sentence_items
         if self.max_items is not None:  # the grammar stops the model after the last item
             self.schema["properties"]["commitments"]["maxItems"] = self.max_items
+        reorder_item_fields(self.schema, prompts.sentence_item_order)
 
     def plan(self, article: Article) -> Plan:
         screened = screen(article.text, self.gazetteer)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,10 +21,10 @@ from extractor.gazetteer import Gazetteer
 from extractor.normalize import cue_status
 from extractor.pipeline import Extractor
 from extractor.prompting import PromptSet
-from extractor.schemas.answer import KindedSentenceAnswer
+from extractor.schemas.answer import KindedSentenceAnswer, SentenceAnswer, answer_json_schema
 from extractor.schemas.records import OutputLine
 from extractor.screen import is_conflict, screen
-from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner
+from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner, reorder_item_fields
 
 EXAMPLE = (Path(__file__).parent / "data" / "tajikistan-tatarstan.txt").read_text("utf-8")
 
@@ -217,6 +218,37 @@ def test_the_answer_schema_asks_for_the_kind_first_when_the_examples_show_it(
     schema = SentencePlanner(kinded, gazetteer).schema
     assert list(schema["properties"]) == ["kind", "commitments"]
     assert set(schema["properties"]["kind"]["enum"]) >= {"commitment", "goodwill", "conflict"}
+
+
+def _item_fields(schema: dict[str, Any]) -> list[str]:
+    item = schema["properties"]["commitments"]["items"]
+    assert list(item["properties"]) == item["required"]  # strict servers need every field
+    return list(item["properties"])
+
+
+def test_the_item_fields_are_asked_in_the_examples_order(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    """llama.cpp's grammar writes properties in schema order: v8's examples put the
+    action before the sector, so the model names the sector of the action it wrote."""
+    assert _item_fields(SentencePlanner(prompts, gazetteer).schema) == [
+        "parties", "sector", "action", "status"]
+    v8 = PromptSet.load(Path(__file__).parent.parent / "eval" / "prompts" / "sentences-v8")
+    assert v8.sentence_item_order == ("parties", "action", "sector", "status")
+    assert _item_fields(SentencePlanner(v8, gazetteer).schema) == [
+        "parties", "action", "sector", "status"]
+    # The validator does not care about order; the answer's fields are the same.
+    validate = sentence_validator("Norland will build a bridge to Kestria.")
+    items, errors = validate({"commitments": [{"parties": ["Norland", "Kestria"],
+                                               "action": "build a bridge", "sector": "transport",
+                                               "status": "intended"}]})
+    assert errors == [] and [i.sector for i in items] == ["transport"]
+
+
+def test_reordering_ignores_names_the_item_lacks_and_keeps_the_rest() -> None:
+    schema = answer_json_schema(SentenceAnswer)
+    reorder_item_fields(schema, ("status", "quote", "action"))
+    assert _item_fields(schema) == ["status", "action", "parties", "sector"]
 
 
 KINDED_PROMPTS = sorted(
