@@ -20,6 +20,7 @@ from extractor.normalize import (
     is_non_commitment,
     listed_sectors,
     merge_duplicates,
+    names_attested,
     refine_sector,
     sector_mentions,
     sort_evidence,
@@ -73,6 +74,9 @@ def to_records(
         alignments[key] = alignments.get(key, 0) + 1
         if unsupported_check and not action_supported(item.action, sentence):
             unsupported += 1  # the model labelled the context, not this sentence
+            continue
+        if config.drop_unsupported and not names_attested(item.action, checked):
+            unsupported += 1  # names the article never gives (copied from the prompt)
             continue
         report = resolver.resolve(item.parties)
         dropped_parties.extend(report.dropped)

@@ -525,6 +525,26 @@ def action_supported(action: str, sentence: str) -> bool:
     return bool((specific or own) & words) if own else True
 
 
+_NAME: Final = re.compile(r"\b[A-Z][\w'’-]{3,}")
+
+
+def names_attested(action: str, text: str) -> bool:
+    """Whether every name the action gives (a capitalized word after its first) occurs in
+    the article, at least by its first five letters ("Angolan" for "Angola").
+
+    A small model copies names from the prompt's invented examples into its answers
+    ("launch the Norland-Kestria Energy Dialogue" over "Thank you for the warm
+    welcome"): an action that names what the article never does is not evidenced."""
+    folded = text.casefold()
+    for match in _NAME.finditer(action):
+        if match.start() == 0:
+            continue  # the verb that starts the action
+        for part in re.split(r"[-'’]", match.group(0)):
+            if len(part) >= 4 and part[:5].casefold() not in folded:
+                return False
+    return True
+
+
 def action_similarity(a: str, b: str) -> float:
     """Jaccard similarity of content words; 1.0 for two actions with the same content."""
     wa, wb = content_words(a), content_words(b)
@@ -614,6 +634,7 @@ __all__ = [
     "find_date",
     "listed_sectors",
     "merge_duplicates",
+    "names_attested",
     "normalize_sector",
     "refine_sector",
 ]

@@ -13,6 +13,7 @@ from extractor.normalize import (
     find_date,
     listed_sectors,
     merge_duplicates,
+    names_attested,
     normalize_sector,
     refine_sector,
 )
@@ -229,3 +230,25 @@ def test_intended_is_lifted_to_a_stated_signing_or_work_under_way() -> None:
     plan = "The two sides will build a bridge."
     assert calibrate_status("intended", plan, raise_discussed=True) == "intended"
     assert cue_status("A Joint Declaration was adopted on the anniversary.") == "signed"
+
+
+ARTICLE = ("Angola and the United States signed a memorandum on the Lobito Corridor. "
+           "Thank you for the warm welcome, President Lourenço said.")
+
+
+@pytest.mark.parametrize("action", [
+    "develop the Lobito Corridor",
+    "Expand Angolan rail exports",  # the first word is the verb, however it is written
+    "support Angola's rail line",
+    "cooperate with the U.S. on transport",  # short names are not checked
+])
+def test_names_the_article_gives_are_attested(action: str) -> None:
+    assert names_attested(action, ARTICLE)
+
+
+@pytest.mark.parametrize("action", [
+    "welcome the launch of the Norland-Kestria Energy Dialogue",  # the prompt's example
+    "build a grain terminal in Velmar",
+])
+def test_names_the_article_never_gives_are_not(action: str) -> None:
+    assert not names_attested(action, ARTICLE)
