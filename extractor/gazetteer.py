@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 import pycountry
 
@@ -70,6 +70,14 @@ def fold(name: str) -> str:
     return re.sub(r"[^\w']+|_", " ", plain).strip()
 
 
+# After a capital: the rest of a name it begins ("Paris Agreement", "Washington Post").
+_NAME_GOES_ON: Final = re.compile(r"[ \t]+[A-Z]")
+# Before a capital: a preposition of place ("in Moscow", "a visit to Beijing").
+_PLACE_BEFORE: Final = re.compile(
+    r"\b(?:in|at|to|from|of|near|via|outside|across|around|into)\s+(?:the\s+)?$", re.I
+)
+
+
 @dataclass(frozen=True)
 class Place:
     code: str
@@ -89,6 +97,8 @@ class Gazetteer:
     surface_forms: dict[str, list[str]] = field(default_factory=dict)  # code -> names in text
     # Bodies whose name says no country but the world knows ("White House", "Kremlin").
     government_bodies: dict[str, str] = field(default_factory=dict)  # folded name -> code
+    # National capitals standing for their governments ("Moscow said"): folded names.
+    capitals: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls) -> Gazetteer:
@@ -121,6 +131,14 @@ class Gazetteer:
         for code, forms in table.get("government_bodies", {}).items():
             for form in forms:
                 gaz.government_bodies[fold(form)] = code
+        for code, forms in table.get("capitals", {}).items():
+            if code.startswith("_"):  # the table's own note
+                continue
+            place = countries.get(code) or Place(code, code, code, "country")
+            for form in forms:
+                if fold(form) not in gaz.countries:
+                    gaz.capitals.add(fold(form))
+                    gaz._add_country(form, place)
         for sub in pycountry.subdivisions:
             base = _SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
             place = Place(sub.code, base, sub.country_code, "region")
@@ -191,9 +209,18 @@ class Gazetteer:
         return candidates[0] if len(candidates) == 1 else None
 
     def mentioned_codes(self, text: str) -> list[str]:
-        """Codes of the countries and organizations named in ``text``, in order of mention."""
+        """Codes of the countries and organizations named in ``text``, in order of mention.
+
+        A capital counts only where it stands for its government: not as a place ("talks
+        in Moscow", "a visit to Beijing") nor as part of a name ("the Paris Agreement",
+        "the Luanda Process")."""
         found: list[str] = []
         for match in self._mention_pattern.finditer(text):
+            if fold(match.group(1)) in self.capitals and (
+                _NAME_GOES_ON.match(text, match.end())
+                or _PLACE_BEFORE.search(text, max(0, match.start() - 24), match.start())
+            ):
+                continue
             place = self.country(match.group(1)) or self.organization(match.group(1))
             if place is not None and place.kind != "region":
                 found.append(place.code)

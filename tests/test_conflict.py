@@ -94,8 +94,8 @@ def _rates(name: str, gazetteer: Gazetteer) -> tuple[float, int]:
 
 
 # Measured by eval/measure_conflict.py: dev 0.000 (the lexicon was refined on it), val
-# 0.088 (written later by someone who saw neither, never tuned on). The bounds sit just
-# above, so a change that lets more conflict through fails here.
+# 0.100 (written later by someone who saw neither, never tuned on). The bounds sit at or
+# just above, so a change that lets more conflict through fails here.
 CONFLICT_SENT_AT_MOST = {"dev": 0.02, "val": 0.10}
 
 

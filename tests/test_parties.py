@@ -184,3 +184,18 @@ def test_government_bodies_act_for_their_state(gazetteer: Gazetteer, name: str,
 
 def test_a_known_body_the_article_does_not_name_is_dropped(gazetteer: Gazetteer) -> None:
     assert _resolve(gazetteer, READOUT, "Pentagon") is None
+
+
+CAPITALS = ("Moscow said on Monday that it would help. Talks between Nairobi and Addis Ababa "
+            "resumed in Beijing under the Paris Agreement, The Washington Post reported.")
+
+
+def test_a_capital_standing_for_its_government_is_that_country(gazetteer: Gazetteer) -> None:
+    assert _triple(_resolve(gazetteer, CAPITALS, "Nairobi")) == ("country", "KE", "KE")
+    assert _triple(_resolve(gazetteer, CAPITALS, "Moscow")) == ("country", "RU", "RU")
+
+
+def test_a_capital_counts_as_a_mention_only_as_an_actor(gazetteer: Gazetteer) -> None:
+    """Not as a place ("resumed in Beijing") nor inside a name ("the Paris Agreement",
+    "The Washington Post")."""
+    assert gazetteer.mentioned_codes(CAPITALS) == ["RU", "KE", "ET"]
