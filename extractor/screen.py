@@ -39,12 +39,15 @@ _COOPERATION: Final = re.compile(
     re.I,
 )
 
-# Words that stand for two or more sides without naming them.
+# Words that stand for two or more sides without naming them. Not "we", "together",
+# "partners" or "mutual": a head of state's speech to his own athletes or voters uses
+# them too ("mutual support"), and an article that names one state is domestic
+# (reference section 1). On the dev gold this stopped 15 sentences of one domestic
+# speech and kept every gold sentence (eval/README.md).
 _SIDES: Final = re.compile(
     r"\b(the (two )?sides|both (sides|countries|nations|parties|leaders|governments)|"
     r"the two (countries|nations|leaders|governments|presidents|ministers|states)|"
-    r"the parties|the leaders|bilateral|jointly|together|partners?|counterparts?|"
-    r"each other|mutual\w*|participants|signatories|allies|members|we|our|us)\b",
+    r"the parties|bilateral|counterparts?|signatories)\b",
     re.I,
 )
 

@@ -75,6 +75,25 @@ def test_screen_sends_nothing_for_an_article_naming_one_country(gazetteer: Gazet
     assert result.candidates == [] and result.one_party_article
 
 
+def test_a_domestic_speech_saying_we_and_together_sends_nothing(gazetteer: Gazetteer) -> None:
+    text = (
+        "Meeting with the national team\n\nDear friends, we support each and every one of "
+        "you. Together we will develop sport in every region of Russia, and our mutual "
+        "support will help the team win. The government will build 40 new stadiums."
+    )
+    result = screen(text, gazetteer)
+    assert result.candidates == [] and result.one_party_article
+
+
+def test_one_named_state_and_words_for_the_two_sides_is_still_a_bilateral_article(
+    gazetteer: Gazetteer,
+) -> None:
+    text = ("Talks in Dushanbe\n\nTajikistan hosted the talks. The two sides agreed to build "
+            "a joint textile plant.")
+    assert [c.text for c in screen(text, gazetteer).candidates] == [
+        "The two sides agreed to build a joint textile plant."]
+
+
 def test_screen_keeps_each_candidate_with_offsets_and_the_sentence_before(
     gazetteer: Gazetteer,
 ) -> None:
