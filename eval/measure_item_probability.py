@@ -25,6 +25,7 @@ from extractor.backends.embedded import EmbeddedBackend
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
 from extractor.sentences import sentence_spans
+from extractor.settings import default_home
 from extractor.units import SentencePlanner
 
 
@@ -55,7 +56,7 @@ def main() -> None:
     if args.out.exists():
         done = {(r["id"], r["start"]) for r in map(json.loads, args.out.open(encoding="utf-8"))}
     planner = SentencePlanner(PromptSet.load(), Gazetteer.build())
-    backend = EmbeddedBackend(cache_dir=Path.home() / ".cache" / "extractor")
+    backend = EmbeddedBackend(cache_dir=default_home())
     client = OpenAI(base_url=f"{backend.base_url}/v1", api_key=backend.api_key)
     started = time.monotonic()
     lines = args.gold.read_text(encoding="utf-8").splitlines()

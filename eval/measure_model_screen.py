@@ -21,6 +21,7 @@ from extractor.backends.embedded import EmbeddedBackend
 from extractor.gazetteer import Gazetteer
 from extractor.screen import screen
 from extractor.sentences import sentence_spans
+from extractor.settings import default_home
 
 SYSTEM = """You screen sentences of news articles for analysts of international cooperation.
 
@@ -60,7 +61,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
     args = parser.parse_args()
     gazetteer = Gazetteer.build()
-    backend = EmbeddedBackend(cache_dir=Path.home() / ".cache" / "extractor")
+    backend = EmbeddedBackend(cache_dir=default_home())
     client = OpenAI(base_url=f"{backend.base_url}/v1", api_key=backend.api_key)
     instructions = system()
     rows: list[dict[str, Any]] = []

@@ -26,6 +26,7 @@ from extractor.backends.embedded import EmbeddedBackend
 from extractor.normalize import calibrate_status, cue_status
 from extractor.schemas.taxonomy import STATUSES
 from extractor.sentences import enclosing_sentence, sentence_spans
+from extractor.settings import default_home
 
 SYSTEM = """You read one sentence of a news article about international cooperation and \
 say how far one action in it has gone, on this scale from weakest to strongest:
@@ -77,7 +78,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/model_status.jsonl"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
     args = parser.parse_args()
-    backend = EmbeddedBackend(cache_dir=Path.home() / ".cache" / "extractor")
+    backend = EmbeddedBackend(cache_dir=default_home())
     client = OpenAI(base_url=f"{backend.base_url}/v1", api_key=backend.api_key)
     lines = args.gold.read_text(encoding="utf-8").splitlines()
     if args.limit:
