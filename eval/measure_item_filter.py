@@ -29,34 +29,33 @@ from typing import Any
 import numpy as np
 
 from extractor.evaluate.embeddings import MiniLM
-from extractor.evaluate.matching import match
+from extractor.evaluate.loading import load_gold, load_predictions
+from extractor.evaluate.matching import locate, match
 from extractor.normalize import cue_status, sector_mentions
-from extractor.schemas.records import GoldArticle, OutputLine
+from extractor.schemas.records import GoldArticle
 from extractor.schemas.taxonomy import STATUS_ORDER, Sector
 from extractor.sentences import enclosing_sentence, sentence_spans
 
 SECTORS = [s.value for s in Sector]
 
 
-def rows_of(gold_path: Path, pred_path: Path, skip: set[str]) -> list[dict[str, Any]]:
-    """One row per predicted record of the articles not in ``skip``."""
-    golds = {}
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        article = GoldArticle.model_validate_json(line)
-        golds[article.id] = article
+def rows_of(golds: list[GoldArticle], pred_path: Path) -> list[dict[str, Any]]:
+    """One row per predicted record of the articles of ``golds``."""
+    by_id = {article.id: article for article in golds}
     rows: list[dict[str, Any]] = []
-    for line in pred_path.read_text(encoding="utf-8").splitlines():
-        out = OutputLine.model_validate_json(line)
-        article = golds.get(out.id)
-        if article is None or out.error is not None or article.text in skip:
+    for out in load_predictions(pred_path).lines.values():
+        article = by_id.get(out.id)
+        if article is None or out.error is not None:
             continue
         matched = {p.pred for p in match(out.commitments, article.commitments, article.text).pairs}
         spans = sentence_spans(article.text)
         per_sentence: Counter[tuple[int, int]] = Counter()
         article_rows = []
         for i, c in enumerate(out.commitments):
-            ev = c.evidence[0]
-            span = enclosing_sentence(spans, ev.start or 0, ev.end or 0)
+            located = locate(c.evidence[0], article.text)
+            if located is None:
+                continue
+            span = enclosing_sentence(spans, *located)
             sentence = article.text[span[0]:span[1]]
             per_sentence[span] += 1
             article_rows.append({
@@ -64,7 +63,7 @@ def rows_of(gold_path: Path, pred_path: Path, skip: set[str]) -> list[dict[str, 
                 "sentence": sentence, "span": span, "place": span[0] / len(article.text),
                 "cue": cue_status(sentence),
                 "named": str(c.sector) in {key for _, key in sector_mentions(sentence)},
-                "label": int(i in matched), "article": out.id, "text": article.text,
+                "label": int(i in matched),
             })
         for row in article_rows:
             row["share"] = 1 / per_sentence[row["span"]]
@@ -95,13 +94,8 @@ def f1_after(rows: list[dict[str, Any]], keep: np.ndarray, gold_total: int) -> f
     return 2 * precision * recall / (precision + recall)
 
 
-def gold_count(gold_path: Path, skip: set[str]) -> int:
-    total = 0
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        article = GoldArticle.model_validate_json(line)
-        if article.text not in skip:
-            total += len(article.commitments)
-    return total
+def gold_total(golds: list[GoldArticle]) -> int:
+    return sum(len(article.commitments) for article in golds)
 
 
 def main() -> None:
@@ -117,31 +111,29 @@ def main() -> None:
     except ImportError as exc:
         raise SystemExit("needs scikit-learn: pip install scikit-learn") from exc
     model = MiniLM.load()
-    train_texts = {GoldArticle.model_validate_json(line).text
-                   for line in args.train[0].read_text(encoding="utf-8").splitlines()}
-    train = rows_of(*args.train, skip=set())
+    train_gold = load_gold(args.train[0])
+    train_texts = {article.text for article in train_gold}
     # Articles of the test set that are also in the training set (same text) are left out.
-    test = rows_of(*args.test, skip=train_texts)
+    test_gold = [a for a in load_gold(args.test[0]) if a.text not in train_texts]
+    train, test = rows_of(train_gold, args.train[1]), rows_of(test_gold, args.test[1])
     x_train, y_train = features(train, model), np.array([r["label"] for r in train])
     x_test, y_test = features(test, model), np.array([r["label"] for r in test])
     classifier = LogisticRegression(C=1.0, max_iter=5000)
     cv = cross_val_predict(classifier, x_train, y_train, cv=5, method="predict_proba")[:, 1]
-    train_gold = gold_count(args.train[0], set())
     cuts = np.linspace(0.0, 0.9, 91)
-    best = max(cuts, key=lambda c: f1_after(train, cv >= c, train_gold))
+    best = max(cuts, key=lambda c: f1_after(train, cv >= c, gold_total(train_gold)))
     classifier.fit(x_train, y_train)
     p = classifier.predict_proba(x_test)[:, 1]
-    test_gold = gold_count(args.test[0], train_texts)
     print(f"train {args.train[1]}: {len(train)} records, {int(y_train.sum())} matched; "
           f"cross-validated AUC {roc_auc_score(y_train, cv):.3f}")
     print(f"test  {args.test[1]}: {len(test)} records, {int(y_test.sum())} matched, "
-          f"{test_gold} gold; AUC {roc_auc_score(y_test, p):.3f}")
+          f"{gold_total(test_gold)} gold; AUC {roc_auc_score(y_test, p):.3f}")
     print(f"cut chosen on train: {best:.2f}")
     for cut in sorted({0.0, float(best), 0.2, 0.3, 0.4}):
         keep = p >= cut
         print(f"  keep P >= {cut:.2f}: {int(keep.sum())} of {len(test)} records kept, "
               f"{int(y_test[keep].sum())} of {int(y_test.sum())} matched kept, "
-              f"F1 (approx.) {f1_after(test, keep, test_gold):.3f}")
+              f"F1 (approx.) {f1_after(test, keep, gold_total(test_gold)):.3f}")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from extractor.evaluate.matching import match
-from extractor.schemas.records import GoldArticle, OutputLine
+from extractor.evaluate.loading import load_gold, load_predictions
+from extractor.evaluate.matching import locate, match
 from extractor.sentences import enclosing_sentence, sentence_spans
 
 
@@ -27,15 +27,11 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=Path("eval/gold/dev.jsonl"))
     parser.add_argument("--pred", type=Path, required=True)
     args = parser.parse_args()
-    golds = {}
-    for line in args.gold.read_text(encoding="utf-8").splitlines():
-        article = GoldArticle.model_validate_json(line)
-        golds[article.id] = article
+    golds = {article.id: article for article in load_gold(args.gold)}
     kinds: Counter[str] = Counter()
     sectors: Counter[tuple[str, str]] = Counter()
     predicted = 0
-    for line in args.pred.read_text(encoding="utf-8").splitlines():
-        out = OutputLine.model_validate_json(line)
+    for out in load_predictions(args.pred).lines.values():
         article = golds.get(out.id)
         if article is None or out.error is not None:
             continue
@@ -46,14 +42,14 @@ def main() -> None:
         matched_gold = {p.gold for p in pairs}
         gold_on: dict[tuple[int, int], list[int]] = {}
         for j, commitment in enumerate(article.commitments):
-            quote = commitment.evidence[0].quote
-            start = text.find(quote)
-            gold_on.setdefault(enclosing_sentence(spans, start, start + len(quote)), []).append(j)
+            span = locate(commitment.evidence[0], text)
+            if span is not None:
+                gold_on.setdefault(enclosing_sentence(spans, *span), []).append(j)
         for i, record in enumerate(out.commitments):
-            if i in matched_pred:
+            span = locate(record.evidence[0], text)
+            if i in matched_pred or span is None:
                 continue
-            evidence = record.evidence[0]
-            sentence = enclosing_sentence(spans, evidence.start or 0, evidence.end or 0)
+            sentence = enclosing_sentence(spans, *span)
             if sentence not in gold_on:
                 kinds["on a sentence with no gold quote"] += 1
                 continue
