@@ -22,6 +22,7 @@ from openai import OpenAI
 
 from extractor.articles import Article
 from extractor.backends.embedded import EmbeddedBackend
+from extractor.evaluate.loading import load_gold
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
 from extractor.sentences import sentence_spans
@@ -59,11 +60,10 @@ def main() -> None:
     backend = EmbeddedBackend(cache_dir=default_home())
     client = OpenAI(base_url=f"{backend.base_url}/v1", api_key=backend.api_key)
     started = time.monotonic()
-    lines = args.gold.read_text(encoding="utf-8").splitlines()
+    golds = load_gold(args.gold)
     with args.out.open("a", encoding="utf-8") as out:
-        for line in lines[: args.limit or None]:
-            gold = json.loads(line)
-            article = Article(gold["id"], gold["text"], gold.get("title") or "")
+        for gold in golds[: args.limit or None]:
+            article = Article(gold.id, gold.text, gold.title)
             spans = dict(sentence_spans(article.text))
             hit = gold_sentences(gold, list(spans.items()))
             for unit in planner.plan(article).units:

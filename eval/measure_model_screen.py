@@ -18,6 +18,7 @@ from measure_screen import gold_sentences  # eval/ is on the path when run as a 
 from openai import OpenAI
 
 from extractor.backends.embedded import EmbeddedBackend
+from extractor.evaluate.loading import load_gold
 from extractor.gazetteer import Gazetteer
 from extractor.screen import screen
 from extractor.sentences import sentence_spans
@@ -66,15 +67,14 @@ def main() -> None:
     instructions = system()
     rows: list[dict[str, Any]] = []
     started = time.monotonic()
-    lines = args.gold.read_text(encoding="utf-8").splitlines()
+    golds = load_gold(args.gold)
     if args.limit:
-        lines = lines[: args.limit]
+        golds = golds[: args.limit]
     with args.out.open("w", encoding="utf-8") as out:
-        for line in lines:
-            article = json.loads(line)
-            text = article["text"]
+        for article in golds:
+            text = article.text
             hit = gold_sentences(article, sentence_spans(text))
-            title = article.get("title") or text.split("\n", 1)[0]
+            title = article.title or text.split("\n", 1)[0]
             for c in screen(text, gazetteer).candidates:
                 t0 = time.monotonic()
                 resp = client.chat.completions.create(
@@ -98,7 +98,7 @@ def main() -> None:
                         elif word == "no":
                             p_no += math.exp(top.logprob)
                 row = {
-                    "id": article["id"],
+                    "id": article.id,
                     "start": c.start,
                     "gold": (c.start, c.end) in hit,
                     "answer": choice.message.content,

@@ -14,22 +14,24 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
+from extractor.evaluate.loading import load_gold
+from extractor.evaluate.matching import locate
 from extractor.gazetteer import Gazetteer
+from extractor.schemas.records import GoldArticle
 from extractor.screen import screen
 from extractor.sentences import sentence_spans
 
 
-def gold_sentences(article: dict[str, Any], spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
-    """The sentence spans that a gold quote of ``article`` (a gold JSONL line) overlaps."""
-    text = article["text"]
+def gold_sentences(article: GoldArticle, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The sentence spans that a gold quote of ``article`` overlaps."""
     hit: set[tuple[int, int]] = set()
-    for commitment in article["commitments"]:
-        for evidence in commitment["evidence"]:
-            start = text.find(evidence["quote"])
-            end = start + len(evidence["quote"])
-            hit.update((a, b) for a, b in spans if a < end and b > start)
+    for commitment in article.commitments:
+        for evidence in commitment.evidence:
+            span = locate(evidence, article.text)
+            if span is not None:
+                start, end = span
+                hit.update((a, b) for a, b in spans if a < end and b > start)
     return hit
 
 
@@ -44,9 +46,8 @@ def main() -> None:
     gazetteer = Gazetteer.build()
     sentences = sent = gold = kept = empty = empty_sent = 0
     missed: list[tuple[str, str]] = []
-    for line in args.gold.read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        text = article["text"]
+    for article in load_gold(args.gold):
+        text = article.text
         spans = sentence_spans(text)
         result = screen(text, gazetteer)
         chosen = {(c.start, c.end) for c in result.candidates}
@@ -56,10 +57,10 @@ def main() -> None:
         gold += len(hit)
         kept_rows.extend(((c.start, c.end) in hit, c.text) for c in result.candidates)
         kept += len(hit & chosen)
-        if not article["commitments"]:
+        if not article.commitments:
             empty += 1
             empty_sent += bool(chosen)
-        missed.extend((article["id"], text[a:b][:160]) for a, b in sorted(hit - chosen))
+        missed.extend((article.id, text[a:b][:160]) for a, b in sorted(hit - chosen))
     print(f"sentences {sentences}, sent to the model {sent} ({sent / sentences:.3f})")
     print(f"gold-quote sentences {gold}, kept {kept} ({kept / gold:.3f})")
     print(f"articles with no gold commitment {empty}, of which with candidates {empty_sent}")

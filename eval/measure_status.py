@@ -10,11 +10,13 @@ calibration), for the gold commitments such a record exists for.
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from pathlib import Path
 
+from extractor.evaluate.loading import load_gold, load_predictions
+from extractor.evaluate.matching import locate
 from extractor.normalize import cue_status
+from extractor.schemas.records import Commitment
 from extractor.sentences import enclosing_sentence, sentence_spans
 
 
@@ -23,35 +25,33 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=Path("eval/gold/dev.jsonl"))
     parser.add_argument("--pred", type=Path)
     args = parser.parse_args()
-    preds: dict[str, list[dict[str, object]]] = {}
+    preds: dict[str, list[Commitment]] = {}
     if args.pred:
-        for line in args.pred.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            preds[row["id"]] = row["commitments"]
+        preds = {i: out.commitments for i, out in load_predictions(args.pred).lines.items()}
     cue_right = total = run_right = run_total = 0
     confusion: Counter[tuple[str, str]] = Counter()
-    for line in args.gold.read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        text = article["text"]
+    for article in load_gold(args.gold):
+        text = article.text
         spans = sentence_spans(text)
-        for commitment in article["commitments"]:
-            quote = commitment["evidence"][0]["quote"]
-            start = text.find(quote)
-            a, b = enclosing_sentence(spans, start, start + len(quote))
+        for commitment in article.commitments:
+            span = locate(commitment.evidence[0], text)
+            if span is None:
+                continue
+            a, b = enclosing_sentence(spans, *span)
             status = cue_status(text[a:b])
+            gold_status = str(commitment.status)
             total += 1
-            cue_right += status == commitment["status"]
-            confusion[(commitment["status"], status)] += 1
-            if article["id"] not in preds:
+            cue_right += status == gold_status
+            confusion[(gold_status, status)] += 1
+            if article.id not in preds:
                 continue
             same = [
-                p for p in preds[article["id"]]
-                if p["sector"] == commitment["sector"]
-                and any(e.get("start") == a for e in p["evidence"])  # type: ignore[union-attr]
+                p for p in preds[article.id]
+                if p.sector == commitment.sector and any(e.start == a for e in p.evidence)
             ]
             if same:
                 run_total += 1
-                run_right += same[0]["status"] == commitment["status"]
+                run_right += str(same[0].status) == gold_status
     print(f"cue rule on gold sentences: {cue_right / total:.3f} ({cue_right} of {total})")
     print("gold -> cue: " + ", ".join(f"{g}->{c} {n}" for (g, c), n in confusion.most_common(12)))
     if run_total:
