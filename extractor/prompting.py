@@ -28,9 +28,12 @@ TEMPLATE_FILES = (
 )
 
 
-# Optional: the shape of the answer beyond the schema, e.g. {"sentence_items": 1} caps a
-# sentence's answer at one item (the grammar stops the model after it). Absent, the
-# schema is as before, so older prompt directories keep the requests they recorded.
+# Optional: how a prompt set asks beyond its templates. {"sentence_items": 1} caps a
+# sentence's answer at one item (the grammar stops the model after it);
+# {"examples_as_turns": true} shows the sentence examples as earlier turns of the chat
+# (each a user message rendered like a real one, answered by the assistant) instead of
+# text inside the instructions. Absent, requests are as before, so older prompt
+# directories keep the requests they recorded.
 ANSWER_FILE = "answer.json"
 
 MAX_RENDERED_CHARS = 1_000_000  # a prompt this long is a mistake, or a memory bomb
@@ -91,6 +94,7 @@ class PromptSet:
         json.loads(sources["sentence_examples.json"])
         prompts = cls(sources)
         prompts.sentence_items  # noqa: B018 - a bad answer.json fails here, at load
+        prompts.sentence_demos()  # and so does an example that does not render
         return prompts
 
     @property
@@ -174,16 +178,50 @@ class PromptSet:
                 return tuple(str(key) for key in items[0])
         return ()
 
-    @property
-    def sentence_items(self) -> int | None:
-        """The most items a sentence's answer may hold, when ``answer.json`` sets it."""
+    def _options(self) -> dict[str, Any]:
         if ANSWER_FILE not in self.sources:
-            return None
+            return {}
         try:
             shape = json.loads(self.sources[ANSWER_FILE])
         except ValueError as exc:
             raise TemplateError(f"prompt file {ANSWER_FILE} is not JSON: {exc}") from exc
-        items = shape.get("sentence_items") if isinstance(shape, dict) else None
+        if not isinstance(shape, dict):
+            raise TemplateError(f"prompt file {ANSWER_FILE} must hold a JSON object")
+        return shape
+
+    @property
+    def examples_as_turns(self) -> bool:
+        """Whether the sentence examples are shown as chat turns (``answer.json``)."""
+        value = self._options().get("examples_as_turns", False)
+        if not isinstance(value, bool):
+            raise TemplateError(f"{ANSWER_FILE}: examples_as_turns must be true or false, "
+                                f"not {value!r}")
+        return value
+
+    def sentence_demos(self) -> list[dict[str, str]]:
+        """The examples as earlier turns of the chat, when the prompt set asks for them:
+        a small chat model follows what it has itself "answered" before more closely than
+        examples quoted in its instructions, "none" answers included. Each example may
+        give the ``title``, ``opening`` and ``previous`` sentence its user turn shows.
+        Fixed, so they belong to the cached prefix. Empty otherwise."""
+        if not self.examples_as_turns:
+            return []
+        turns: list[dict[str, str]] = []
+        for example in json.loads(self.sources["sentence_examples.json"]):
+            user = self.sentence_user(
+                str(example["sentence"]),
+                previous=str(example.get("previous", "")),
+                title=str(example.get("title", "")),
+                opening=str(example.get("opening", "")),
+            )
+            answer = json.dumps(example["answer"], ensure_ascii=False)
+            turns += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+        return turns
+
+    @property
+    def sentence_items(self) -> int | None:
+        """The most items a sentence's answer may hold, when ``answer.json`` sets it."""
+        items = self._options().get("sentence_items")
         if items is None:
             return None
         if not isinstance(items, int) or isinstance(items, bool) or not (

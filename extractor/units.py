@@ -39,9 +39,16 @@ class Plan:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def conversation(system: str, user: str) -> list[dict[str, str]]:
-    """The fixed instructions first, so servers reuse their KV state across requests."""
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+def conversation(
+    system: str, user: str, demos: list[dict[str, str]] | None = None
+) -> list[dict[str, str]]:
+    """The fixed instructions (and example turns) first, so servers reuse their KV state
+    across requests."""
+    return [
+        {"role": "system", "content": system},
+        *(demos or []),
+        {"role": "user", "content": user},
+    ]
 
 
 class PassagePlanner:
@@ -108,6 +115,7 @@ class SentencePlanner:
         self.prompts = prompts
         self.gazetteer = gazetteer
         self.system = prompts.sentence_system()
+        self.demos = prompts.sentence_demos()
         self.schema = answer_json_schema(
             KindedSentenceAnswer if prompts.sentence_kinds else SentenceAnswer
         )
@@ -130,6 +138,7 @@ class SentencePlanner:
                         title=article.display_title,
                         opening=opening,
                     ),
+                    self.demos,
                 ),
                 schema=self.schema,
                 validate=sentence_validator(candidate.text, self.max_items),

@@ -1,13 +1,16 @@
-"""``answer.json`` in a prompt directory caps a sentence's answer; without it nothing changes."""
+"""``answer.json`` in a prompt directory caps a sentence's answer or shows the examples as
+chat turns; without it nothing changes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from extractor.answers import sentence_validator
+from extractor.articles import Article
 from extractor.errors import TemplateError
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
@@ -50,3 +53,39 @@ def test_a_bad_answer_json_fails_at_load(tmp_path: Path, text: str) -> None:
     (tmp_path / "answer.json").write_text(text, encoding="utf-8")
     with pytest.raises(TemplateError, match=r"answer\.json"):
         PromptSet.load(tmp_path)
+
+
+@pytest.mark.parametrize("text", ['{"examples_as_turns": "yes"}', "[1]"])
+def test_a_bad_option_fails_at_load(tmp_path: Path, text: str) -> None:
+    (tmp_path / "answer.json").write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"answer\.json"):
+        PromptSet.load(tmp_path)
+
+
+def test_examples_as_turns_put_each_example_in_its_own_chat_turns(tmp_path: Path) -> None:
+    folder = tmp_path / "prompts"
+    shutil.copytree(ROOT / "eval" / "prompts" / "sentences-v11", folder)
+    prompts = PromptSet.load(folder)
+    examples = json.loads((folder / "sentence_examples.json").read_text(encoding="utf-8"))
+    article = Article("a", f"Kenya and Uganda hold talks\n\n{SENTENCE}")
+    messages = SentencePlanner(prompts, Gazetteer.build()).plan(article).units[0].messages
+    system, *demos, user = messages
+    assert system["role"] == "system"
+    assert not any(e["sentence"] in system["content"] for e in examples)
+    assert [m["role"] for m in demos] == ["user", "assistant"] * len(examples)
+    for example, asked, answered in zip(examples, demos[::2], demos[1::2], strict=True):
+        assert asked["content"] == prompts.sentence_user(
+            example["sentence"], previous=example["previous"], title=example["title"],
+            opening=example["opening"])
+        assert json.loads(answered["content"]) == example["answer"]
+    assert user["role"] == "user" and user["content"].endswith(SENTENCE)
+    # Switched off, the same examples go back into the instructions and no turn is added.
+    (folder / "answer.json").write_text('{"examples_as_turns": false}', encoding="utf-8")
+    plain = PromptSet.load(folder)
+    assert plain.version != prompts.version and plain.sentence_demos() == []
+    assert len(SentencePlanner(plain, Gazetteer.build()).plan(article).units[0].messages) == 2
+
+
+def test_the_shipped_prompts_have_no_example_turns() -> None:
+    prompts = PromptSet.load()
+    assert not prompts.examples_as_turns and prompts.sentence_demos() == []
