@@ -7,6 +7,11 @@ run), then "warm" runs, which restore the state the cold run saved. ``--other`` 
 warm run on another article, where only the fixed instructions are reused.
 
     python bench/bench_example.py [--runs 2] [--threads N] [--other FILE]
+                                  [--prompts DIR ...]
+
+``--prompts`` times each prompt directory in turn at the same moment (the VM's speed
+varies by 2x between hours, so only runs side by side compare); "default" is the
+shipped prompts.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from extractor.settings import default_home
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_once(article: Path, threads: int | None) -> dict[str, float]:
+def run_once(article: Path, threads: int | None, prompts: Path | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.jsonl"
         cmd = [
@@ -42,6 +47,8 @@ def run_once(article: Path, threads: int | None) -> dict[str, float]:
         ]
         if threads:
             cmd += ["--threads", str(threads)]
+        if prompts is not None:
+            cmd += ["--prompts", str(prompts)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.monotonic()
         subprocess.run(cmd, check=True)
@@ -65,20 +72,26 @@ def main() -> None:
     parser.add_argument("--threads", type=int)
     parser.add_argument("--article", type=Path, default=ROOT / "examples/tajikistan-tatarstan.txt")
     parser.add_argument("--other", type=Path, help="another article, for a warm run on it")
+    parser.add_argument("--prompts", type=Path, action="append",
+                        help="a prompt directory to time (repeat to compare; default: shipped)")
     args = parser.parse_args()
     home = default_home()
-    shutil.rmtree(home / "models" / "prefix-kv", ignore_errors=True)
-    rows = [("cold", run_once(args.article, args.threads))]
-    rows += [("warm", run_once(args.article, args.threads)) for _ in range(args.runs - 1)]
-    if args.other:
-        rows.append(("warm, other article", run_once(args.other, args.threads)))
+    rows: list[tuple[str, dict[str, float]]] = []
+    for prompts in args.prompts or [None]:
+        name = prompts.name if prompts is not None else "default"
+        shutil.rmtree(home / "models" / "prefix-kv", ignore_errors=True)
+        rows.append((f"{name}: cold", run_once(args.article, args.threads, prompts)))
+        rows += [(f"{name}: warm", run_once(args.article, args.threads, prompts))
+                 for _ in range(args.runs - 1)]
+        if args.other:
+            rows.append((f"{name}: warm, other", run_once(args.other, args.threads, prompts)))
     print(
-        f"{'run':<20} {'wall s':>7} {'pipeline s':>10} {'items':>5} {'prompt tok':>10} "
+        f"{'run':<32} {'wall s':>7} {'pipeline s':>10} {'items':>5} {'prompt tok':>10} "
         f"{'gen tok':>7} {'peak MB':>7}"
     )
     for label, row in rows:
         print(
-            f"{label:<20} {row['wall_s']:>7} {row['pipeline_s']:>10} {row['commitments']:>5} "
+            f"{label:<32} {row['wall_s']:>7} {row['pipeline_s']:>10} {row['commitments']:>5} "
             f"{row['prompt_tokens']:>10} {row['completion_tokens']:>7} {row['peak_rss_mb']:>7}"
         )
 

@@ -230,6 +230,7 @@ def sentence_validator(sentence: str, max_items: int | None = None) -> Validator
     def validate(data: Any) -> tuple[list[ModelCommitment], list[str]]:
         if rejected_kind(data):
             return [], []
+        data = share_parties(data)
         if max_items is not None and isinstance(data, dict):
             items = data.get("commitments")
             if isinstance(items, list) and len(items) > max_items:
@@ -237,6 +238,25 @@ def sentence_validator(sentence: str, max_items: int | None = None) -> Validator
         return _validate_each(data, SentenceItem, prepare, to_commitment)
 
     return validate
+
+
+def share_parties(data: Any) -> Any:
+    """An answer that names its parties once (``SharedPartiesSentenceAnswer``) as one
+    whose items each name them, so both shapes validate alike. An item that names its
+    own parties keeps them; with no shared party either, the item's error says so."""
+    if not isinstance(data, dict) or "parties" not in data:
+        return data
+    shared = data["parties"]
+    items = data.get("commitments")
+    if not isinstance(items, list):
+        return data
+    spread = [
+        {"parties": shared, **item} if isinstance(item, dict) and "parties" not in item else item
+        for item in items
+    ]
+    return {key: value for key, value in data.items() if key != "parties"} | {
+        "commitments": spread
+    }
 
 
 def rejected_kind(data: Any) -> bool:

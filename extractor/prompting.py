@@ -32,7 +32,8 @@ TEMPLATE_FILES = (
 # sentence's answer at one item (the grammar stops the model after it);
 # {"examples_as_turns": true} shows the sentence examples as earlier turns of the chat
 # (each a user message rendered like a real one, answered by the assistant) instead of
-# text inside the instructions. Absent, requests are as before, so older prompt
+# text inside the instructions; {"compact_json": true} writes the examples' answers
+# without spaces after "," and ":". Absent, requests are as before, so older prompt
 # directories keep the requests they recorded.
 ANSWER_FILE = "answer.json"
 
@@ -94,6 +95,7 @@ class PromptSet:
         json.loads(sources["sentence_examples.json"])
         prompts = cls(sources)
         prompts.sentence_items  # noqa: B018 - a bad answer.json fails here, at load
+        prompts.compact_json  # noqa: B018
         prompts.sentence_demos()  # and so does an example that does not render
         return prompts
 
@@ -101,7 +103,9 @@ class PromptSet:
     def version(self) -> str:
         """Changes whenever any template or the taxonomy it renders changes."""
         digest = hashlib.sha256()
-        for name in (*TEMPLATE_FILES, ANSWER_FILE):
+        # An empty answer.json asks nothing beyond the templates: the same version as none.
+        names = (*TEMPLATE_FILES, ANSWER_FILE) if self._options() else TEMPLATE_FILES
+        for name in names:
             if name in self.sources:
                 digest.update(name.encode())
                 digest.update(self.sources[name].encode("utf-8"))
@@ -146,7 +150,7 @@ class PromptSet:
         examples = [
             {
                 "sentence": str(example["sentence"]),
-                "answer": json.dumps(example["answer"], ensure_ascii=False),
+                "answer": self._dump(example["answer"]),
             }
             for example in json.loads(self.sources["sentence_examples.json"])
         ]
@@ -165,6 +169,28 @@ class PromptSet:
         older version, without kinds, keeps the schema it was recorded with)."""
         examples = json.loads(self.sources["sentence_examples.json"])
         return bool(examples) and all("kind" in example["answer"] for example in examples)
+
+    @property
+    def sentence_shared_parties(self) -> bool:
+        """Whether the sentence answer names the parties once, before the items
+        (``SharedPartiesSentenceAnswer``): as with kinds, the examples show the shape."""
+        examples = json.loads(self.sources["sentence_examples.json"])
+        return bool(examples) and all("parties" in example["answer"] for example in examples)
+
+    @property
+    def compact_json(self) -> bool:
+        """Whether the examples' answers are written without spaces after ``,`` and ``:``
+        (``answer.json``): the model copies the examples' spacing, and every such space
+        is a generated token that carries nothing."""
+        value = self._options().get("compact_json", False)
+        if not isinstance(value, bool):
+            raise TemplateError(f"{ANSWER_FILE}: compact_json must be true or false, "
+                                f"not {value!r}")
+        return value
+
+    def _dump(self, answer: Any) -> str:
+        separators = (",", ":") if self.compact_json else (", ", ": ")
+        return json.dumps(answer, ensure_ascii=False, separators=separators)
 
     @property
     def sentence_item_order(self) -> tuple[str, ...]:
@@ -214,7 +240,7 @@ class PromptSet:
                 title=str(example.get("title", "")),
                 opening=str(example.get("opening", "")),
             )
-            answer = json.dumps(example["answer"], ensure_ascii=False)
+            answer = self._dump(example["answer"])
             turns += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
         return turns
 

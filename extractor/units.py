@@ -6,12 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from extractor.answers import Validator, sentence_validator, validate_answer
 from extractor.articles import Article
 from extractor.chunking import Chunk, chunk_article
+from extractor.errors import TemplateError
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
-from extractor.schemas.answer import KindedSentenceAnswer, SentenceAnswer, answer_json_schema
+from extractor.schemas.answer import (
+    KindedSentenceAnswer,
+    SentenceAnswer,
+    SharedPartiesSentenceAnswer,
+    answer_json_schema,
+)
 from extractor.screen import screen
 from extractor.sentences import opening_of
 
@@ -106,6 +114,18 @@ def reorder_item_fields(schema: dict[str, Any], order: tuple[str, ...]) -> None:
     item["required"] = [name for name in ordered if name in item.get("required", ordered)]
 
 
+def sentence_answer_shape(prompts: PromptSet) -> type[BaseModel]:
+    """The answer shape the prompt set's examples are written in."""
+    if prompts.sentence_kinds and prompts.sentence_shared_parties:
+        raise TemplateError("sentence_examples.json: an answer names either its kind or "
+                            "its shared parties, not both")
+    if prompts.sentence_kinds:
+        return KindedSentenceAnswer
+    if prompts.sentence_shared_parties:
+        return SharedPartiesSentenceAnswer
+    return SentenceAnswer
+
+
 class SentencePlanner:
     """Each sentence the screen keeps, labelled in a short request of its own."""
 
@@ -116,9 +136,7 @@ class SentencePlanner:
         self.gazetteer = gazetteer
         self.system = prompts.sentence_system()
         self.demos = prompts.sentence_demos()
-        self.schema = answer_json_schema(
-            KindedSentenceAnswer if prompts.sentence_kinds else SentenceAnswer
-        )
+        self.schema = answer_json_schema(sentence_answer_shape(prompts))
         self.max_items = prompts.sentence_items
         if self.max_items is not None:  # the grammar stops the model after the last item
             self.schema["properties"]["commitments"]["maxItems"] = self.max_items

@@ -59,6 +59,27 @@ class SentenceAnswer(BaseModel):
     commitments: list[SentenceItem] = Field(max_length=MAX_SENTENCE_ITEMS)
 
 
+class SentenceLabel(BaseModel):
+    """An item of an answer that names the sentence's parties once, before its items."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    sector: Sector
+    action: str = Field(min_length=3, max_length=MAX_SENTENCE_ACTION_CHARS)
+    status: Status
+
+
+class SharedPartiesSentenceAnswer(BaseModel):
+    """The parties once, then the items: one sentence's items almost always share their
+    parties, and repeating the list in every item is ~10 % of what the model writes.
+    Validation gives each item the shared list (``answers.share_parties``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    parties: list[str] = Field(max_length=6)
+    commitments: list[SentenceLabel] = Field(max_length=MAX_SENTENCE_ITEMS)
+
+
 # What a sentence is, named before any item: the classes docs/REFERENCE.md section 1
 # excludes, so that a small model decides "is this a commitment at all" first and in
 # words it was shown, instead of writing items for goodwill, meetings or conflict.

@@ -113,8 +113,11 @@ def test_sentence_requests_put_the_fixed_instructions_first_and_the_sentence_las
     plan = SentencePlanner(prompts, gazetteer).plan(Article("ex", EXAMPLE))
     systems = {unit.messages[0]["content"] for unit in plan.units}
     assert systems == {prompts.sentence_system()}  # one shared, cacheable prefix
+    # ... and the example turns after it, the same in every request
+    prefixes = {json.dumps(unit.messages[:-1]) for unit in plan.units}
+    assert len(prefixes) == 1
     for unit in plan.units:
-        user = unit.messages[1]["content"]
+        user = unit.messages[-1]["content"]
         assert user.startswith("Article title:")
         assert user.rstrip().endswith(EXAMPLE[unit.hint :].split("\n")[0][:40].rstrip()) or (
             EXAMPLE[unit.hint : unit.hint + 40] in user.rsplit("Label this sentence:", 1)[1]
@@ -125,7 +128,7 @@ def test_sentence_requests_put_the_fixed_instructions_first_and_the_sentence_las
 
 def _asked(request: CompletionRequest) -> str:
     """The sentence a one-sentence request asks about."""
-    return str(request.messages[1]["content"]).rsplit("Label this sentence:", 1)[1].strip()
+    return str(request.messages[-1]["content"]).rsplit("Label this sentence:", 1)[1].strip()
 
 
 def _answer(items: list[dict[str, object]]) -> Completion:
