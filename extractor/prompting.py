@@ -152,7 +152,7 @@ class PromptSet:
                 "sentence": str(example["sentence"]),
                 "answer": self._dump(example["answer"]),
             }
-            for example in json.loads(self.sources["sentence_examples.json"])
+            for example in self._sentence_examples()
         ]
         return self._render(
             "sentence_system.j2",
@@ -162,20 +162,28 @@ class PromptSet:
             examples=examples,
         )
 
+    def _sentence_examples(self) -> list[dict[str, Any]]:
+        examples: list[dict[str, Any]] = json.loads(self.sources["sentence_examples.json"])
+        return examples
+
+    def _every_answer_names(self, key: str) -> bool:
+        """Whether every example answer has ``key`` at its top: the examples show the
+        answer's shape, so the schema follows them."""
+        examples = self._sentence_examples()
+        return bool(examples) and all(key in example["answer"] for example in examples)
+
     @property
     def sentence_kinds(self) -> bool:
         """Whether the sentence answer names the sentence's kind first: the examples show
         the shape the model writes, so the schema follows them (a prompt directory of an
         older version, without kinds, keeps the schema it was recorded with)."""
-        examples = json.loads(self.sources["sentence_examples.json"])
-        return bool(examples) and all("kind" in example["answer"] for example in examples)
+        return self._every_answer_names("kind")
 
     @property
     def sentence_shared_parties(self) -> bool:
         """Whether the sentence answer names the parties once, before the items
         (``SharedPartiesSentenceAnswer``): as with kinds, the examples show the shape."""
-        examples = json.loads(self.sources["sentence_examples.json"])
-        return bool(examples) and all("parties" in example["answer"] for example in examples)
+        return self._every_answer_names("parties")
 
     @property
     def compact_json(self) -> bool:
@@ -198,7 +206,7 @@ class PromptSet:
         model write them in the same order (a field written later is decided in view of
         the earlier ones, e.g. the sector after the action). Empty when no example has an
         item, and then the schema keeps its own order."""
-        for example in json.loads(self.sources["sentence_examples.json"]):
+        for example in self._sentence_examples():
             items = example["answer"].get("commitments") or []
             if items and isinstance(items[0], dict):
                 return tuple(str(key) for key in items[0])
@@ -233,7 +241,7 @@ class PromptSet:
         if not self.examples_as_turns:
             return []
         turns: list[dict[str, str]] = []
-        for example in json.loads(self.sources["sentence_examples.json"]):
+        for example in self._sentence_examples():
             user = self.sentence_user(
                 str(example["sentence"]),
                 previous=str(example.get("previous", "")),
