@@ -215,6 +215,13 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
     ),
 }
 
+# The weakest step's words (docs/REFERENCE.md section 4): talk, exploration, proposals.
+_DISCUSSED_CUE: Final = re.compile(
+    r"\b(discuss(ed|es|ing|ion|ions)?|highlight(ed|s)?|promising|call(ed|s)? for|"
+    r"explor(e|ed|es|ing)|propos(e|ed|es|al|als))\b",
+    re.I,
+)
+
 _AMOUNT = re.compile(
     r"(?P<sym>[$€£¥₽])\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|"
     r"thousand|bn|mln|m|k)?\b|\b(?P<num2>\d[\d,]*(?:\.\d+)?)\s*(?P<scale2>trillion|billion|"
@@ -445,21 +452,35 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
     return list(seen.values())
 
 
-def cue_status(sentence: str) -> str:
-    """The strongest status whose cue words occur in the sentence (discussed if none)."""
+def stated_status(sentence: str) -> str | None:
+    """The strongest status whose cue words occur in the sentence, or None when it has
+    no cue words of any step (the cue lists do not know how it is worded)."""
     for status in reversed(STATUS_ORDER[1:]):
         if _CUES[status].search(sentence):
             return status
-    return "discussed"
+    return "discussed" if _DISCUSSED_CUE.search(sentence) else None
+
+
+def cue_status(sentence: str) -> str:
+    """The strongest status whose cue words occur in the sentence (discussed if none)."""
+    return stated_status(sentence) or "discussed"
 
 
 def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool = False) -> str:
-    """Lower a status the evidence gives no cue for; with ``raise_discussed``, also lift
-    a bare "discussed" to the cue the sentence carries (small models default to it), and
-    an "intended" to a signing or work under way that the sentence states."""
-    supported = cue_status(sentence)
-    if status_rank(model_status) > status_rank(supported):
-        return supported
+    """Lower a status above the strongest step the sentence states in cue words; with
+    ``raise_discussed``, also lift a bare "discussed" to the cue the sentence carries
+    (small models default to it), and an "intended" to a signing or work under way that
+    the sentence states.
+
+    A sentence with no cue words of any step is no evidence against the model: the cue
+    lists miss wordings such as "State is deploying an advisor" or "USAID represents 25%
+    of health spending", and lowering those to "discussed" cost status accuracy once the
+    model graded status itself (prompt v12: 0.679 uncalibrated against 0.658 with the old
+    rule on dev; eval/README.md, "Status calibration")."""
+    stated = stated_status(sentence)
+    supported = stated or "discussed"
+    if stated is not None and status_rank(model_status) > status_rank(stated):
+        return stated
     if raise_discussed and model_status == "discussed":
         return supported
     if raise_discussed and supported in ("signed", "implemented") and model_status == "intended":
@@ -637,4 +658,5 @@ __all__ = [
     "names_attested",
     "normalize_sector",
     "refine_sector",
+    "stated_status",
 ]

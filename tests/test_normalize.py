@@ -16,6 +16,7 @@ from extractor.normalize import (
     names_attested,
     normalize_sector,
     refine_sector,
+    stated_status,
 )
 from extractor.schemas.records import Amount, Commitment, Evidence, Party
 from extractor.schemas.taxonomy import SECTORS
@@ -82,6 +83,20 @@ def test_calibrate_status_lowers_unsupported_status() -> None:
     assert calibrate_status("agreed", sentence) == "discussed"
     assert calibrate_status("signed", sentence) == "discussed"
     assert calibrate_status("implemented", "Norland will open a credit line.") == "intended"
+
+
+def test_calibrate_status_trusts_the_model_where_the_sentence_has_no_cue_words() -> None:
+    # No cue words of any step: the cue lists do not know this wording, so they are
+    # no evidence against the model's "implemented".
+    sentence = "Two Norland advisors now work inside the Kestrian police."
+    assert stated_status(sentence) is None
+    assert cue_status(sentence) == "discussed"
+    assert calibrate_status("implemented", sentence) == "implemented"
+    assert calibrate_status("signed", sentence, raise_discussed=True) == "signed"
+    # A stated step below the model's still lowers it: "discussed" words included.
+    talk = "The ministers explored a joint plant and proposed a working group."
+    assert stated_status(talk) == "discussed"
+    assert calibrate_status("implemented", talk) == "discussed"
 
 
 def test_calibrate_status_keeps_supported_status() -> None:
