@@ -62,7 +62,8 @@ def main() -> None:
             empty_sent += bool(chosen)
         missed.extend((article.id, text[a:b][:160]) for a, b in sorted(hit - chosen))
     print(f"sentences {sentences}, sent to the model {sent} ({sent / sentences:.3f})")
-    print(f"gold-quote sentences {gold}, kept {kept} ({kept / gold:.3f})")
+    if gold:  # a set of articles with no commitment (eval/domestic) has none
+        print(f"gold-quote sentences {gold}, kept {kept} ({kept / gold:.3f})")
     print(f"articles with no gold commitment {empty}, of which with candidates {empty_sent}")
     if args.embeddings:
         embedding_screen(kept_rows)

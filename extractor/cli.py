@@ -150,6 +150,12 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "and its own bodies) instead of dropping them as domestic",
     )
     group.add_argument(
+        "--keep-unplaced-parties",
+        action="store_true",
+        help="keep names that are neither a state, a region, an organization nor a "
+        "company (\"farm groups\", \"Participants\") as parties and as sides",
+    )
+    group.add_argument(
         "--keep-spread",
         action="store_true",
         help="keep one action of a sentence in every sector the model filed it under, "

@@ -38,6 +38,9 @@ class ExtractConfig:
     # A record left with one side after counterparts (one party, or parties all of one
     # state) is a domestic act, not cooperation (docs/REFERENCE.md section 1): dropped.
     drop_one_sided: bool = True
+    # A name code cannot place as a state, region, organization or company ("farm
+    # groups", "Participants") is no party, and no side (extractor/counterparts.py).
+    drop_unplaced_parties: bool = True
     # One action of one sentence filed under several sectors is one commitment: only the
     # sectors its words (or its sentence's) name are kept (docs/REFERENCE.md section 1).
     collapse_spread: bool = True

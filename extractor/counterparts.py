@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from extractor.schemas.records import Commitment, Party
+from extractor.schemas.records import Commitment, Party, PartyType
 
 # A party must carry at least this share of the article's party mentions to be
 # taken as the counterpart of a one-sided commitment.
@@ -59,12 +59,38 @@ def complete_counterparts(
     return added
 
 
-def is_one_sided(parties: list[Party]) -> bool:
+def is_placed(party: Party) -> bool:
+    """A party of the reference's kinds: a state or a region of one, or a name typed as
+    an organization or a company. What is left (type other with no country: "farm
+    groups", "Pomerania", "Participants", "Be-200 amphibious aircraft") is a name the
+    model wrote, not a side code can count."""
+    return party.state is not None or party.type != PartyType.OTHER
+
+
+def drop_unplaced(records: list[Commitment]) -> int:
+    """Take unplaced names out of each record's parties; returns how many.
+
+    A small model writes a state's own people, places and bodies as its partners
+    ("Poland" with "State Energy Companies" and "Trade Unions"), which made one state's
+    domestic plans two-sided. A record with nothing but unplaced names keeps them, for
+    ``is_one_sided`` to judge."""
+    dropped = 0
+    for record in records:
+        placed = [p for p in record.parties if is_placed(p)]
+        if placed and len(placed) < len(record.parties):
+            dropped += len(record.parties) - len(placed)
+            record.parties[:] = placed
+    return dropped
+
+
+def is_one_sided(parties: list[Party], *, count_unplaced: bool = False) -> bool:
     """Fewer than two sides: one party, or a state with its own regions, companies and
-    bodies. A party of unknown country is a side of its own: an
-    organization such as the EU has no country, and code cannot tell a foreign
-    unknown from a domestic one."""
-    return len({p.state or p.key for p in parties}) < 2
+    bodies. A party of unknown country is a side of its own when it is an
+    organization or a company (the EU has no country, and code cannot tell a foreign
+    unknown from a domestic one); an unplaced name (``is_placed``) is one only with
+    ``count_unplaced``, which the caller sets where code cannot place any name of the
+    article (one in a script the gazetteer does not read)."""
+    return len({p.state or p.key for p in parties if count_unplaced or is_placed(p)}) < 2
 
 
 def _same_side(own: Party, candidate: Party) -> bool:

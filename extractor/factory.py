@@ -168,6 +168,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         refine_sectors=not args.no_refine_sectors,
         complete_counterparts=not args.no_counterparts,
         drop_one_sided=not args.keep_one_sided,
+        drop_unplaced_parties=not args.keep_unplaced_parties,
         collapse_spread=not args.keep_spread,
         drop_unsupported=not args.keep_unsupported,
     )

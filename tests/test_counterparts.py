@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from extractor.counterparts import complete_counterparts, is_one_sided, main_parties
+from extractor.counterparts import (
+    complete_counterparts,
+    drop_unplaced,
+    is_one_sided,
+    main_parties,
+)
 from extractor.schemas.records import Commitment, Evidence, Party, PartyType
 
 
@@ -71,6 +76,24 @@ def test_one_party_or_one_state_is_one_sided() -> None:
     assert is_one_sided([_country("RU"), TATARSTAN])  # a state and its own region
     assert is_one_sided([_country("AU"), company])
     assert is_one_sided([frelimo, Party(name="frelimo ", type=PartyType.OTHER)])
+    # Where the article's names cannot be placed at all ("Таджикистан"), the caller
+    # counts unplaced names as sides.
+    assert not is_one_sided([frelimo, Party(name="Узбекистан", type=PartyType.OTHER)],
+                            count_unplaced=True)
     assert not is_one_sided([_country("TJ"), TATARSTAN])
     assert not is_one_sided([_country("US"), eu])  # an organization is a side of its own
-    assert not is_one_sided([_country("MZ"), frelimo])  # code cannot tell it is domestic
+    # An unplaced name (type other, no country) is no side: a state's own people,
+    # places and bodies as the model names them. Counted only when asked.
+    assert is_one_sided([_country("MZ"), frelimo])
+    assert not is_one_sided([_country("MZ"), frelimo], count_unplaced=True)
+
+
+def test_unplaced_names_leave_the_parties_but_never_empty_them() -> None:
+    unions = Party(name="Trade Unions", type=PartyType.OTHER)
+    utility = Party(name="State Energy Company", type=PartyType.COMPANY)
+    mixed = _record(_country("PL"), unions, utility)
+    only = _record(unions)
+    assert drop_unplaced([mixed, only]) == 1
+    assert [p.name for p in mixed.parties] == ["PL", "State Energy Company"]
+    assert [p.name for p in only.parties] == ["Trade Unions"]  # one name: one-sided
+    assert is_one_sided(only.parties)

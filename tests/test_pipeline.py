@@ -483,3 +483,32 @@ def test_one_pass_by_default(make_extractor: MakeExtractor, example_text: str,
     extractor, backend = make_extractor([good_answer])
     extractor.extract(Article(SEED, example_text))
     assert len(backend.history) == 1
+
+
+DOMESTIC = (
+    "Polish government adopts energy plan\n\n"
+    "Poland's Council of Ministers on Tuesday adopted a plan to cut the share of coal "
+    "below 30% by 2035. The plan was the result of cooperation between ministries, state "
+    "energy companies and trade unions. Germany already burns less coal than Poland.\n"
+)
+
+
+def test_a_states_own_bodies_are_not_its_partner(make_extractor: MakeExtractor) -> None:
+    """Reference section 1: one state's own plans are no cooperation, however the model
+    names the people and bodies that worked on them."""
+    answer = {"commitments": [_item(
+        "energy", "The plan was the result of cooperation between ministries, state energy "
+        "companies and trade unions.", action="cut the share of coal below 30%",
+        status="agreed", parties=["Poland", "State Energy Companies", "Trade Unions"])]}
+    extractor, _ = make_extractor([answer])
+    line = extractor.extract(Article("dom", DOMESTIC))
+    assert line.commitments == []
+    # Two records: the model's, and the one for "trade" (unions) its sentence names.
+    assert line.meta["unplaced_parties"] == 4
+    assert line.meta["one_sided"] == 2
+    # As before the rule, when asked: the unplaced names count as sides.
+    extractor, _ = make_extractor([answer], drop_unplaced_parties=False)
+    kept = extractor.extract(Article("dom", DOMESTIC)).commitments
+    assert [c.sector for c in kept] == ["energy", "trade"]
+    assert [p.name for p in kept[0].parties] == ["Poland", "State Energy Companies",
+                                                 "Trade Unions"]

@@ -92,3 +92,23 @@ def test_the_default_runs_output_file_is_current(
         "regenerate it: extractor eval --gold eval/gold/dev.jsonl --backend replay "
         "--replay <the default row's recording> --out eval/runs/default.pred.jsonl"
     )
+
+
+def test_domestic_articles_recording_scores_what_the_readme_says(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """eval/README.md, "Domestic articles": the default's recording of 24 invented
+    domestic articles leaves 21 empty (10 with --keep-unplaced-parties)."""
+    monkeypatch.chdir(ROOT)
+    flags = ["eval", "--gold", "eval/domestic/gold.jsonl", "--backend", "replay",
+             "--strategy", "sentences", "--replay", "eval/runs/domestic-v12.replay.jsonl",
+             "--prompts", "eval/prompts/sentences-v12", "--json", "--quiet",
+             "--resamples", "10"]
+    found = {}
+    for extra in ([], ["--keep-unplaced-parties"]):
+        assert main([*flags, *extra]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert report["errors"] == []
+        found[bool(extra)] = (report["empty_articles"]["correct"],
+                              report["commitment"]["n_pred"])
+    assert found == {False: (21, 7), True: (10, 38)}
