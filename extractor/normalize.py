@@ -473,8 +473,8 @@ def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool 
     the sentence states.
 
     A sentence with no cue words of any step is no evidence against the model: the cue
-    lists miss wordings such as "State is deploying an advisor" or "USAID represents 25%
-    of health spending", and lowering those to "discussed" cost status accuracy once the
+    lists miss wordings such as "These advisors help the HNP improve ..." or "USAID
+    represents 25% of total health spending", and lowering those to "discussed" cost status accuracy once the
     model graded status itself (prompt v12: 0.679 uncalibrated against 0.658 with the old
     rule on dev; eval/README.md, "Status calibration")."""
     stated = stated_status(sentence)
