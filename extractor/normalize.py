@@ -474,9 +474,9 @@ def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool 
 
     A sentence with no cue words of any step is no evidence against the model: the cue
     lists miss wordings such as "These advisors help the HNP improve ..." or "USAID
-    represents 25% of total health spending", and lowering those to "discussed" cost status accuracy once the
-    model graded status itself (prompt v12: 0.679 uncalibrated against 0.658 with the old
-    rule on dev; eval/README.md, "Status calibration")."""
+    represents 25% of total health spending", and lowering those to "discussed" cost
+    status accuracy once the model graded status itself (prompt v12: 0.679 uncalibrated
+    against 0.658 with the old rule on dev; eval/README.md, "Status calibration")."""
     stated = stated_status(sentence)
     supported = stated or "discussed"
     if stated is not None and status_rank(model_status) > status_rank(stated):
