@@ -77,6 +77,23 @@ _PLACE_BEFORE: Final = re.compile(
     r"\b(?:in|at|to|from|of|near|via|outside|across|around|into)\s+(?:the\s+)?$", re.I
 )
 
+# A country's name inside a geographic feature's ("Niger Delta", "South China Sea",
+# "Gulf of Mexico", "Lake Chad") names a place, not the state.
+_FEATURE_AFTER: Final = re.compile(
+    r"[ \t]+(?:Delta|Sea|River|Basin|Valley|Gulf|Strait|Bay|Peninsula|Desert|Highlands)\b"
+)
+_FEATURE_BEFORE: Final = re.compile(
+    r"\b(?:(?:Gulf|Sea|Bay|Strait|Isthmus)\s+of\s+(?:the\s+)?|Lake\s+)$"
+)
+
+
+
+def in_feature_name(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is part of a geographic feature's name."""
+    return bool(
+        _FEATURE_AFTER.match(text, end) or _FEATURE_BEFORE.search(text, max(0, start - 24), start)
+    )
+
 
 @dataclass(frozen=True)
 class Place:
@@ -213,9 +230,12 @@ class Gazetteer:
 
         A capital counts only where it stands for its government: not as a place ("talks
         in Moscow", "a visit to Beijing") nor as part of a name ("the Paris Agreement",
-        "the Luanda Process")."""
+        "the Luanda Process"); no country counts inside a geographic feature's name
+        ("Niger Delta", "Gulf of Mexico")."""
         found: list[str] = []
         for match in self._mention_pattern.finditer(text):
+            if in_feature_name(text, match.start(), match.end()):
+                continue
             if fold(match.group(1)) in self.capitals and (
                 _NAME_GOES_ON.match(text, match.end())
                 or _PLACE_BEFORE.search(text, max(0, match.start() - 24), match.start())

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extractor.gazetteer import Gazetteer, Place, fold
+from extractor.gazetteer import Gazetteer, Place, fold, in_feature_name
 from extractor.schemas.records import Party, PartyType
 
 _POSSESSIVE = re.compile(r"^(?P<parent>.+?)['’]s\s+(?P<child>.+)$")
@@ -170,8 +170,10 @@ class PartyResolver:
 
     def _country_inside(self, name: str) -> str | None:
         codes = self.gaz.mentioned_codes(name)
-        for word in re.findall(r"[A-Z][\w'-]+", name):
-            place = self.gaz.country(word)
+        for found in re.finditer(r"[A-Z][\w'-]+", name):
+            if in_feature_name(name, found.start(), found.end()):
+                continue  # "Niger Delta" is in Nigeria
+            place = self.gaz.country(found.group(0))
             if place is not None:
                 codes.append(place.code)
         countries = [c for c in codes if len(c) == 2]

@@ -199,3 +199,16 @@ def test_a_capital_counts_as_a_mention_only_as_an_actor(gazetteer: Gazetteer) ->
     """Not as a place ("resumed in Beijing") nor inside a name ("the Paris Agreement",
     "The Washington Post")."""
     assert gazetteer.mentioned_codes(CAPITALS) == ["RU", "KE", "ET"]
+
+
+FEATURES = ("Nigeria will vaccinate children in the Niger Delta, on Lake Chad and along the "
+            "Gulf of Guinea; Niger and Guinea were not named in the plan.")
+
+
+def test_a_country_inside_a_geographic_features_name_is_no_mention(
+    gazetteer: Gazetteer,
+) -> None:
+    """"Niger Delta" is in Nigeria: neither a mention of Niger nor a party of Niger."""
+    assert gazetteer.mentioned_codes(FEATURES) == ["NG", "NE", "GN"]
+    delta = _resolve(gazetteer, FEATURES, "Niger Delta")
+    assert delta is not None and delta.country is None
