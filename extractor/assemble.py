@@ -127,12 +127,13 @@ def to_records(
     # -> 0.498): eval/README.md, "Domestic articles".
     if config.drop_unplaced_parties:
         stats["unplaced_parties"] = drop_unplaced(records)
+    mentioned = resolver.mentioned_parties()
     if config.complete_counterparts:
-        stats["counterparts_added"] = complete_counterparts(records, resolver.mentioned_parties())
+        stats["counterparts_added"] = complete_counterparts(records, mentioned)
     if config.drop_one_sided:
         # The gazetteer reads English names: in an article where it places no country
         # ("Таджикистан и Узбекистан ...") unplaced names are all code has, so they count.
-        count_unplaced = not config.drop_unplaced_parties or not resolver.mentioned_parties()
+        count_unplaced = not config.drop_unplaced_parties or not mentioned
         kept = [r for r in records if not is_one_sided(r.parties, count_unplaced=count_unplaced)]
         stats["one_sided"] = len(records) - len(kept)
         records = kept

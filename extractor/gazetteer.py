@@ -87,7 +87,6 @@ _FEATURE_BEFORE: Final = re.compile(
 )
 
 
-
 def in_feature_name(text: str, start: int, end: int) -> bool:
     """Whether the name at ``text[start:end]`` is part of a geographic feature's name."""
     return bool(
