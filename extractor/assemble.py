@@ -26,6 +26,7 @@ from extractor.normalize import (
     sort_evidence,
 )
 from extractor.parties import PartyResolver
+from extractor.provisions import provided_status, provision_sentences
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Alignment, Commitment, Evidence, Party
 from extractor.sentences import enclosing_sentence, sentence_spans
@@ -47,6 +48,10 @@ def to_records(
     # grounded by them. Same length as ``text``, so offsets are unchanged.
     checked, masked = mask_instructions(text)
     resolver = PartyResolver(gazetteer, checked)
+    provisions: set[int] = set()
+    if config.signed_provisions:
+        numbered = provision_sentences([checked[start:end] for start, end in spans])
+        provisions = {spans[n][0] for n in numbered}
     records: list[Commitment] = []
     ungrounded = 0
     dropped_parties: list[str] = []
@@ -84,6 +89,8 @@ def to_records(
             no_party += 1
             continue
         record = _record(item, report.kept, evidence, sentence, config)
+        if evidence.start in provisions:
+            record.status = provided_status(str(record.status))  # type: ignore[assignment]
         # A vague "other" item over a sentence naming two areas is the pair of them.
         minimum = 2 if str(item.sector) == "other" else MIN_LISTED_SECTORS
         listed = listed_sectors(sentence, minimum) if config.split_sector_lists else []

@@ -133,6 +133,11 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="trust the model's status even without a cue word in the quote",
     )
     group.add_argument(
+        "--no-signed-provisions",
+        action="store_true",
+        help="keep the status of a sentence that says what a signed document provides for",
+    )
+    group.add_argument(
         "--no-refine-sectors",
         action="store_true",
         help="trust the model's sector for pharmaceuticals, food, tourism...",

@@ -31,6 +31,9 @@ class ExtractConfig:
     keep_ungrounded: bool = False
     calibrate_status: bool = True
     raise_discussed: bool = True
+    # A sentence that refers back to a document the article says was signed ("under the
+    # memorandum, ... will") states what it provides for: signed (extractor/provisions.py).
+    signed_provisions: bool = True
     refine_sectors: bool = True
     split_sector_lists: bool = True
     drop_other: bool = True

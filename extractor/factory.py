@@ -165,6 +165,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         raise_discussed=not args.no_raise_status,
         keep_ungrounded=args.keep_ungrounded,
         calibrate_status=not args.no_calibrate_status,
+        signed_provisions=not args.no_signed_provisions,
         refine_sectors=not args.no_refine_sectors,
         complete_counterparts=not args.no_counterparts,
         drop_one_sided=not args.keep_one_sided,

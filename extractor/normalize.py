@@ -182,7 +182,9 @@ _DOING: Final = "|".join(
 
 _CUES: Final[dict[str, re.Pattern[str]]] = {
     "implemented": re.compile(
-        r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)|began|begun|start(ed|s)|complet(ed|es)|"
+        # A speech or remarks are delivered too; goods and services are what counts.
+        r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)(?! (\w+ )?(remarks|speech|address|lecture))|"
+        r"began|begun|start(ed|s)|complet(ed|es)|"
         r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
         r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
         r"handed over|sent|supplied|operat(es|ing)|helped|resulted in|continu(e|es|ing) to|"
@@ -219,6 +221,13 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
 _DISCUSSED_CUE: Final = re.compile(
     r"\b(discuss(ed|es|ing|ion|ions)?|highlight(ed|s)?|promising|call(ed|s)? for|"
     r"explor(e|ed|es|ing)|propos(e|ed|es|al|als))\b",
+    re.I,
+)
+
+# A verb of continuing, signing or starting governed by a future or an infinitive.
+_FUTURE_DOING: Final = re.compile(
+    r"\b(will|shall|would|to)\s+(?:(?:also|further|soon|jointly|then)\s+)?"
+    r"(?:continu(?:e|ing)\s+(?:to\s+)?|(?:launch|sign|ratify)\b)",
     re.I,
 )
 
@@ -455,6 +464,10 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
 def stated_status(sentence: str) -> str | None:
     """The strongest status whose cue words occur in the sentence, or None when it has
     no cue words of any step (the cue lists do not know how it is worded)."""
+    # "will continue to support", "intend to sign", "will launch in 2024": the intention
+    # to go on, to sign or to start, not the work under way or the signing that
+    # "continues to support", "signed", "launched" state. The intention's word remains.
+    sentence = _FUTURE_DOING.sub(r"\g<1> ", sentence)
     for status in reversed(STATUS_ORDER[1:]):
         if _CUES[status].search(sentence):
             return status

@@ -78,6 +78,30 @@ def test_cue_status(sentence: str, expected: str) -> None:
     assert cue_status(sentence) == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Continuing, signing or starting told in the future is the intention to.
+        ("Norland and Kestria will continue to address irregular migration.", "intended"),
+        ("Norland will also continue developing the port with Kestria.", "intended"),
+        ("The ministries intend to sign a memorandum on trade.", "intended"),
+        ("The Norland-Kestria dialogue will launch in 2024.", "intended"),
+        ("They committed to continuing their support for the bridge.", "intended"),
+        # The same verbs in the present or past still state the step.
+        ("Norland continues to support Kestrian schools.", "implemented"),
+        ("The agencies are signing a memorandum on ports.", "signed"),
+        ("The ministers agreed to sign a memorandum next month.", "agreed"),
+        ("Norland launched a fund for Kestrian farmers.", "implemented"),
+        # A speech is delivered; no goods are.
+        ("The envoy delivered opening remarks on the partnership.", None),
+        ("The envoy delivered a speech and reaffirmed the commitment.", "intended"),
+        ("Norland has delivered 40 tons of grain to Kestria.", "implemented"),
+    ],
+)
+def test_stated_status_reads_tense_and_object(sentence: str, expected: str | None) -> None:
+    assert stated_status(sentence) == expected
+
+
 def test_calibrate_status_lowers_unsupported_status() -> None:
     sentence = "The sides also discussed the potential for collaboration in pharmaceuticals."
     assert calibrate_status("agreed", sentence) == "discussed"
@@ -143,8 +167,15 @@ def test_find_date(text: str, expected: str | None) -> None:
     assert find_date(text) == expected
 
 
-def _commitment(action: str, status: str, start: int, *, sector: str = "health",
-                parties: tuple[str, ...] = ("TJ",), subsector: str | None = None) -> Commitment:
+def _commitment(
+    action: str,
+    status: str,
+    start: int,
+    *,
+    sector: str = "health",
+    parties: tuple[str, ...] = ("TJ",),
+    subsector: str | None = None,
+) -> Commitment:
     quote = f"quote at {start}"
     return Commitment(
         sector=sector,  # type: ignore[arg-type]
@@ -158,10 +189,14 @@ def _commitment(action: str, status: str, start: int, *, sector: str = "health",
 
 def test_merge_duplicates_joins_evidence_parties_and_keeps_strongest_status() -> None:
     first = _commitment("jointly produce medical products", "discussed", 100, parties=("TJ",))
-    second = _commitment("produce medical products jointly", "intended", 300,
-                         parties=("TJ", "RU"), subsector="pharmaceuticals")
-    other_sector = _commitment("jointly produce medical products", "agreed", 500,
-                               sector="industry")
+    second = _commitment(
+        "produce medical products jointly",
+        "intended",
+        300,
+        parties=("TJ", "RU"),
+        subsector="pharmaceuticals",
+    )
+    other_sector = _commitment("jointly produce medical products", "agreed", 500, sector="industry")
     merged = merge_duplicates([first, second, other_sector])
     assert len(merged) == 2
     twin = merged[0]
@@ -229,8 +264,11 @@ def test_sector_mentions_in_order_one_word_per_sector() -> None:
         "to enhance security in the region, address humanitarian aid needs, and increase "
         "Covid-19 vaccinations and vaccine production"
     )
-    assert found == [("security", "security"), ("humanitarian aid", "aid"),
-                     ("vaccinations", "health")]
+    assert found == [
+        ("security", "security"),
+        ("humanitarian aid", "aid"),
+        ("vaccinations", "health"),
+    ]
     # Qualifiers and look-alikes name no sector: "constructive", "investigation".
     assert sector_mentions("a constructive investigation in a secure environment") == []
     assert sector_mentions("the construction of a gas pipeline") == [("gas", "energy")]
@@ -247,23 +285,31 @@ def test_intended_is_lifted_to_a_stated_signing_or_work_under_way() -> None:
     assert cue_status("A Joint Declaration was adopted on the anniversary.") == "signed"
 
 
-ARTICLE = ("Angola and the United States signed a memorandum on the Lobito Corridor. "
-           "Thank you for the warm welcome, President Lourenço said.")
+ARTICLE = (
+    "Angola and the United States signed a memorandum on the Lobito Corridor. "
+    "Thank you for the warm welcome, President Lourenço said."
+)
 
 
-@pytest.mark.parametrize("action", [
-    "develop the Lobito Corridor",
-    "Expand Angolan rail exports",  # the first word is the verb, however it is written
-    "support Angola's rail line",
-    "cooperate with the U.S. on transport",  # short names are not checked
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "develop the Lobito Corridor",
+        "Expand Angolan rail exports",  # the first word is the verb, however it is written
+        "support Angola's rail line",
+        "cooperate with the U.S. on transport",  # short names are not checked
+    ],
+)
 def test_names_the_article_gives_are_attested(action: str) -> None:
     assert names_attested(action, ARTICLE)
 
 
-@pytest.mark.parametrize("action", [
-    "welcome the launch of the Norland-Kestria Energy Dialogue",  # the prompt's example
-    "build a grain terminal in Velmar",
-])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "welcome the launch of the Norland-Kestria Energy Dialogue",  # the prompt's example
+        "build a grain terminal in Velmar",
+    ],
+)
 def test_names_the_article_never_gives_are_not(action: str) -> None:
     assert not names_attested(action, ARTICLE)
