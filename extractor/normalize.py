@@ -379,10 +379,26 @@ def sector_mentions(sentence: str) -> list[tuple[str, str]]:
     return [(word, sector) for sector, (_, word) in sorted(found.items(), key=lambda i: i[1][0])]
 
 
+# Medical goods one side hands another (GUIDELINES section 5: "donated goods, relief and
+# humanitarian packages are aid, even medical supplies"): a giving verb, then the goods.
+# Not "supply": that is also a sale.
+_DONATED_GOODS: Final = re.compile(
+    r"^\s*(deliver(ed|s|ing)?|donat(e|ed|es|ing)|sen[dt]s?|ship(ped|s)?|gift(ed|s)?|"
+    r"hand(ed|s)? over|provid(e|ed|es|ing))\b(?:\W+\w+){0,6}?\W+"
+    r"(doses|vaccines?|masks|respirators|ventilators|oxygen|concentrators|cylinders|"
+    r"tests|test kits|kits|medicines|drugs|treatment courses|medical supplies|supplies|"
+    r"protective equipment|PPE|beds|ambulances)\b",
+    re.I,
+)
+
+
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """the reference's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
-    the evidence sentence only when they name no sector."""
+    the evidence sentence only when they name no sector. Goods given are aid whatever
+    the model filed them under (a small model files masks and vaccines under health)."""
+    if sector == "health" and _DONATED_GOODS.search(action):
+        return "aid"
     if sector not in _GENERIC_SECTORS:
         return sector
     own = f"{subsector or ''} {action}"

@@ -57,6 +57,14 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         # A specific sector the model chose is never overridden.
         ("energy", "pharma", "jointly produce medical products", "energy"),
         ("education", None, "train doctors for hospitals", "education"),
+        # Medical goods one side gives another are aid (GUIDELINES section 5).
+        ("health", None, "deliver 15 million N95 masks to Kestrian hospitals", "aid"),
+        ("health", None, "donate 4.9 million vaccine doses to Kestria", "aid"),
+        ("health", None, "provided 200 ventilators to 29 healthcare facilities", "aid"),
+        ("health", None, "provide equitable access to health services", "health"),
+        ("health", None, "jointly produce vaccines in Kestria", "health"),
+        ("health", None, "supply vaccines under a purchase contract", "health"),
+        ("trade", None, "deliver medical supplies for sale", "trade"),
     ],
 )
 def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
