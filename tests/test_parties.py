@@ -182,6 +182,32 @@ def test_government_bodies_act_for_their_state(gazetteer: Gazetteer, name: str,
     assert party is not None and (str(party.type), party.code) == ("country", code)
 
 
+LEGISLATURES = ("Chile's Chamber of Deputies approved the budget on Monday. Chile and Peru "
+               "trade copper; the Senate will vote next week. The Parliament of Georgia and "
+               "the European Parliament held a joint hearing. Chile's National Assembly met.")
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        # A legislature is an organ of its state, as a ministry is (GUIDELINES section 4).
+        ("Chamber of Deputies", "CL"),
+        ("Senate", "CL"),
+        ("National Assembly", "CL"),
+        ("Parliament of Georgia", "GE"),
+    ],
+)
+def test_a_legislature_is_its_state(gazetteer: Gazetteer, name: str, code: str) -> None:
+    party = _resolve(gazetteer, LEGISLATURES, name)
+    assert party is not None and (str(party.type), party.code) == ("country", code)
+
+
+def test_the_european_parliament_is_an_organization_not_a_state(gazetteer: Gazetteer) -> None:
+    party = _resolve(gazetteer, LEGISLATURES, "European Parliament")
+    assert party is not None
+    assert (str(party.type), party.country) == ("organization", None)
+
+
 def test_a_known_body_the_article_does_not_name_is_dropped(gazetteer: Gazetteer) -> None:
     assert _resolve(gazetteer, READOUT, "Pentagon") is None
 
