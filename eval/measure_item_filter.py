@@ -31,10 +31,11 @@ import numpy as np
 from extractor.evaluate.embeddings import MiniLM
 from extractor.evaluate.loading import load_gold, load_predictions
 from extractor.evaluate.matching import locate, match
-from extractor.normalize import cue_status, sector_mentions
+from extractor.normalize import sector_mentions
 from extractor.schemas.records import GoldArticle
 from extractor.schemas.taxonomy import STATUS_ORDER, Sector
 from extractor.sentences import enclosing_sentence, sentence_spans
+from extractor.status_cues import cue_status
 
 SECTORS = [s.value for s in Sector]
 

@@ -7,7 +7,7 @@ separate status request is not worth its time.
     python eval/measure_model_status.py [--gold eval/gold/dev.jsonl] [--out FILE] [--limit N]
 
 Prints the model's accuracy, the code's cue rule's and the run's calibrated answer
-(``normalize.calibrate_status`` of the model's status, as the pipeline does), and their
+(``status_cues.calibrate_status`` of the model's status, as the pipeline does), and their
 confusions.
 """
 
@@ -23,10 +23,10 @@ from typing import Any
 from openai import OpenAI
 
 from extractor.backends.embedded import EmbeddedBackend
-from extractor.normalize import calibrate_status, cue_status
 from extractor.schemas.taxonomy import STATUSES
 from extractor.sentences import enclosing_sentence, sentence_spans
 from extractor.settings import default_home
+from extractor.status_cues import calibrate_status, cue_status
 
 SYSTEM = """You read one sentence of a news article about international cooperation and \
 say how far one action in it has gone, on this scale from weakest to strongest:

@@ -1,6 +1,6 @@
 """Status on gold sentences alone, apart from matching: each gold commitment's sentence
 in, a status out, against the gold status. ``cue`` is the code's cue rule
-(normalize.cue_status); with ``--pred RUN.pred.jsonl`` also the run's status for the
+(status_cues.cue_status); with ``--pred RUN.pred.jsonl`` also the run's status for the
 records of the same sector whose evidence is that sentence (the model's label after
 calibration), for the gold commitments such a record exists for.
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from extractor.evaluate.loading import load_gold, load_predictions
 from extractor.evaluate.matching import locate
-from extractor.normalize import cue_status
 from extractor.schemas.records import Commitment
 from extractor.sentences import enclosing_sentence, sentence_spans
+from extractor.status_cues import cue_status
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ from extractor.grounding import locate, mask_instructions
 from extractor.normalize import (
     MIN_LISTED_SECTORS,
     action_supported,
-    calibrate_status,
     find_amount,
     find_date,
     is_non_commitment,
@@ -30,6 +29,7 @@ from extractor.provisions import provided_status, provision_sentences
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Alignment, Commitment, Evidence, Party
 from extractor.sentences import enclosing_sentence, sentence_spans
+from extractor.status_cues import calibrate_status
 
 MAX_ACTION_WORDS = 25
 

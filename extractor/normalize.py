@@ -1,5 +1,5 @@
-"""Code-side clean-up of what the model wrote: sector synonyms, status cues, amounts,
-dates, and merging of duplicates.
+"""Code-side clean-up of what the model wrote: sector synonyms, amounts, dates, and
+merging of duplicates (status cue words: ``extractor.status_cues``).
 
 Small models file pharmaceuticals under industry and say "agreed" where the text says
 discussed (MODELS.md); these rules follow docs/REFERENCE.md sections 3 and 4 and are measured by the
@@ -12,7 +12,7 @@ import re
 from typing import Final
 
 from extractor.schemas.records import Amount, Commitment, Evidence
-from extractor.schemas.taxonomy import SECTORS, STATUS_ORDER, Sector, status_rank
+from extractor.schemas.taxonomy import SECTORS, Sector, status_rank
 
 # Words a model uses for a sector, mapped onto the taxonomy; the word becomes the subsector.
 SECTOR_SYNONYMS: Final[dict[str, str]] = {
@@ -167,69 +167,6 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
     ),
     (re.compile(r"\b(industr\w*|manufactur\w*|factor(y|ies)|plants?)\b", re.I), "industry"),
 ]
-
-# Verbs of doing (reference section 4: "launched, opened, delivered, began
-# construction, disbursed"), as stems for their -ing forms.
-_DOING: Final = "|".join(
-    [
-        "build", "construct", "provid", "deliver", "supply", "implement", "fund", "financ",
-        "support", "train", "deploy", "invest", "help", "disburs", "operat", "produc",
-        "carry", "conduct", "runn", "upgrad", "install", "rehabilitat", "moderniz",
-        "equipp", "donat", "send", "assist", "export", "import", "manufactur", "develop",
-        "work", "expand", "establish", "open", "launch", "host", "finaliz", "complet",
-    ]
-)  # fmt: skip
-
-_CUES: Final[dict[str, re.Pattern[str]]] = {
-    "implemented": re.compile(
-        # A speech or remarks are delivered too; goods and services are what counts.
-        r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)(?! (\w+ )?(remarks|speech|address|lecture))|"
-        r"began|begun|start(ed|s)|complet(ed|es)|"
-        r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
-        r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
-        r"handed over|sent|supplied|operat(es|ing)|helped|resulted in|continu(e|es|ing) to|"
-        # Work described as going on (GUIDELINES: "is providing", "has provided"): the
-        # progressive of a verb of doing. Not of talking or planning: "is planning to
-        # build", "are considering", "are discussing" state no work under way.
-        rf"(is|are|has been|have been) (\w+ly )?(?:{_DOING})ing|"
-        r"(has|have) (\w+ly )?(provided|delivered|supported|helped|worked|invested|"
-        r"increased|built|supplied|trained|funded|contributed|expanded|grown)|"
-        r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
-        re.I,
-    ),
-    "signed": re.compile(
-        r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y)|"
-        # GUIDELINES section 3: an adopted joint declaration or statement is signed.
-        r"(declaration|statement) (was|were) adopted)\b",
-        re.I,
-    ),
-    "agreed": re.compile(
-        r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
-        r"announc(ed|es)|reached|confirm(ed|s)|instruct(ed|s)|direct(ed|s))\b",
-        re.I,
-    ),
-    "intended": re.compile(
-        r"\b(will|shall|plan(s|ned|ning)?|intend(s|ed)?|intention|ready|readiness|interest(ed)?|"
-        r"pledg(e|ed|es)|commit(s|ted|ment)?|seek(s)?|aim(s)?|look(s|ing)? forward|"
-        r"would like|expect(s|ed)?|hope(s)?|going to|prepared to|determined|resolve[ds]?|"
-        r"ambition|desire[ds]?|welcom(e|ed|es|ing)|reaffirm(ed|s)?)\b",
-        re.I,
-    ),
-}
-
-# The weakest step's words (docs/REFERENCE.md section 4): talk, exploration, proposals.
-_DISCUSSED_CUE: Final = re.compile(
-    r"\b(discuss(ed|es|ing|ion|ions)?|highlight(ed|s)?|promising|call(ed|s)? for|"
-    r"explor(e|ed|es|ing)|propos(e|ed|es|al|als))\b",
-    re.I,
-)
-
-# A verb of continuing, signing or starting governed by a future or an infinitive.
-_FUTURE_DOING: Final = re.compile(
-    r"\b(will|shall|would|to)\s+(?:(?:also|further|soon|jointly|then)\s+)?"
-    r"(?:continu(?:e|ing)\s+(?:to\s+)?|(?:launch|sign|ratify)\b)",
-    re.I,
-)
 
 _AMOUNT = re.compile(
     r"(?P<sym>[$€£¥₽])\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>trillion|billion|million|"
@@ -477,48 +414,6 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
     return list(seen.values())
 
 
-def stated_status(sentence: str) -> str | None:
-    """The strongest status whose cue words occur in the sentence, or None when it has
-    no cue words of any step (the cue lists do not know how it is worded)."""
-    # "will continue to support", "intend to sign", "will launch in 2024": the intention
-    # to go on, to sign or to start, not the work under way or the signing that
-    # "continues to support", "signed", "launched" state. The intention's word remains.
-    sentence = _FUTURE_DOING.sub(r"\g<1> ", sentence)
-    for status in reversed(STATUS_ORDER[1:]):
-        if _CUES[status].search(sentence):
-            return status
-    return "discussed" if _DISCUSSED_CUE.search(sentence) else None
-
-
-def cue_status(sentence: str) -> str:
-    """The strongest status whose cue words occur in the sentence (discussed if none)."""
-    return stated_status(sentence) or "discussed"
-
-
-def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool = False) -> str:
-    """Lower a status above the strongest step the sentence states in cue words; with
-    ``raise_discussed``, also lift a bare "discussed" to the cue the sentence carries
-    (small models default to it), and an "intended" to a signing or work under way that
-    the sentence states.
-
-    A sentence with no cue words of any step is no evidence against the model: the cue
-    lists miss wordings such as "These advisors help the HNP improve ..." or "USAID
-    represents 25% of total health spending", and lowering those to "discussed" cost
-    status accuracy once the model graded status itself (prompt v12: 0.679 uncalibrated
-    against 0.658 with the old rule on dev; eval/README.md, "Status calibration")."""
-    stated = stated_status(sentence)
-    supported = stated or "discussed"
-    if stated is not None and status_rank(model_status) > status_rank(stated):
-        return stated
-    if raise_discussed and model_status == "discussed":
-        return supported
-    if raise_discussed and supported in ("signed", "implemented") and model_status == "intended":
-        # "signed an agreement to ...", "is supporting ...": the signing or the work under
-        # way is the status, not the aim the model read into the sentence.
-        return supported
-    return model_status
-
-
 def find_amount(text: str) -> Amount | None:
     match = _AMOUNT.search(text)
     if match is None:
@@ -677,9 +572,7 @@ __all__ = [
     "Sector",
     "action_similarity",
     "action_supported",
-    "calibrate_status",
     "content_words",
-    "cue_status",
     "find_amount",
     "find_date",
     "listed_sectors",
@@ -687,5 +580,4 @@ __all__ = [
     "names_attested",
     "normalize_sector",
     "refine_sector",
-    "stated_status",
 ]

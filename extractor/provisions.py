@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from extractor.normalize import stated_status
 from extractor.schemas.taxonomy import STATUS_ORDER, status_rank
+from extractor.status_cues import stated_status
 
 _DOCUMENT: Final = (
     r"(memorand(um|a)|mou|agreements?|accords?|treaty|treaties|road ?map|protocol|"

@@ -18,12 +18,12 @@ from extractor.backends.fake import FakeBackend
 from extractor.config import ExtractConfig
 from extractor.errors import ConfigError
 from extractor.gazetteer import Gazetteer
-from extractor.normalize import cue_status
 from extractor.pipeline import Extractor
 from extractor.prompting import PromptSet
 from extractor.schemas.answer import KindedSentenceAnswer, SentenceAnswer, answer_json_schema
 from extractor.schemas.records import OutputLine
 from extractor.screen import is_conflict, screen
+from extractor.status_cues import cue_status
 from extractor.units import SENTENCE_MAX_TOKENS, SentencePlanner, reorder_item_fields
 
 EXAMPLE = (Path(__file__).parent / "data" / "tajikistan-tatarstan.txt").read_text("utf-8")

@@ -17,13 +17,13 @@ from extractor.evaluate.scoring import score_run
 from extractor.grounding import locate, mask_instructions
 from extractor.normalize import (
     action_similarity,
-    calibrate_status,
     merge_duplicates,
     normalize_sector,
 )
 from extractor.parsing import ParseError, parse_answer
 from extractor.schemas.records import Commitment, Evidence, GoldArticle, OutputLine, Party
 from extractor.schemas.taxonomy import SECTORS, STATUSES, status_rank
+from extractor.status_cues import calibrate_status
 
 STATUS_LIST = list(STATUSES)
 SLOW = settings(max_examples=12, deadline=None)  # score_run is the costly part
