@@ -1,9 +1,9 @@
 """Code-side clean-up of what the model wrote: sector synonyms, amounts, dates, and
 merging of duplicates (status cue words: ``extractor.status_cues``).
 
-Small models file pharmaceuticals under industry and say "agreed" where the text says
-discussed (MODELS.md); these rules follow docs/REFERENCE.md sections 3 and 4 and are measured by the
-evaluation, never tuned on held-out articles.
+Small models file pharmaceuticals under industry and medical donations under health
+(eval/README.md); these rules follow docs/REFERENCE.md section 3 and eval/GUIDELINES.md,
+are measured by the evaluation, and are never tuned on held-out articles.
 """
 
 from __future__ import annotations

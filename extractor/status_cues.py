@@ -2,7 +2,7 @@
 cue words state, and how that corrects the model's status.
 
 A small model says "agreed" where the text says discussed, or "intended" where it says
-a memorandum was signed (MODELS.md); the cue lists follow the reference's words and
+a memorandum was signed (eval/README.md); the cue lists follow the reference's words and
 GUIDELINES section 3, measured by the evaluation, never tuned on held-out articles.
 """
 
