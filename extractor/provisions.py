@@ -37,7 +37,8 @@ _SIGNED: Final = STATUS_ORDER.index("signed")
 
 def signs_document(sentence: str) -> bool:
     """The sentence states that a document was signed or concluded."""
-    return stated_status(sentence) == "signed" and bool(_SIGNED_DOCUMENT.search(sentence))
+    # The document's name first: most sentences name none, and the cue lists cost more.
+    return bool(_SIGNED_DOCUMENT.search(sentence)) and stated_status(sentence) == "signed"
 
 
 def provision_sentences(sentences: list[str]) -> set[int]:
@@ -47,10 +48,11 @@ def provision_sentences(sentences: list[str]) -> set[int]:
     found: set[int] = set()
     signed = False
     for n, sentence in enumerate(sentences):
-        refers = _REFERS_BACK.search(sentence) and (signed or signs_document(sentence))
+        signs = not signed and signs_document(sentence)
+        refers = (signed or signs) and _REFERS_BACK.search(sentence)
         if refers or (n - 1 in found and _ELABORATES.search(sentence)):
             found.add(n)
-        signed = signed or signs_document(sentence)
+        signed = signed or signs
     return found
 
 
