@@ -49,7 +49,7 @@ def to_records(
     checked, masked = mask_instructions(text)
     resolver = PartyResolver(gazetteer, checked)
     provisions: set[int] = set()
-    if config.signed_provisions:
+    if config.signed_provisions and found:  # an article with no item needs no pass
         numbered = provision_sentences([checked[start:end] for start, end in spans])
         provisions = {spans[n][0] for n in numbered}
     records: list[Commitment] = []
@@ -88,9 +88,8 @@ def to_records(
         if not report.kept:
             no_party += 1
             continue
-        record = _record(item, report.kept, evidence, sentence, config)
-        if evidence.start in provisions:
-            record.status = provided_status(str(record.status))  # type: ignore[assignment]
+        provision = evidence.start in provisions
+        record = _record(item, report.kept, evidence, sentence, config, provision=provision)
         # A vague "other" item over a sentence naming two areas is the pair of them.
         minimum = 2 if str(item.sector) == "other" else MIN_LISTED_SECTORS
         listed = listed_sectors(sentence, minimum) if config.split_sector_lists else []
@@ -157,13 +156,18 @@ def _record(
     evidence: Evidence,
     sentence: str,
     config: ExtractConfig,
+    *,
+    provision: bool = False,
 ) -> Commitment:
+    """``provision``: the sentence states what a signed document provides for."""
     sector = str(item.sector)
     if config.refine_sectors:
         sector = refine_sector(sector, item.subsector, item.action, sentence)
     status = str(item.status)
     if config.calibrate_status:
         status = calibrate_status(status, sentence, raise_discussed=config.raise_discussed)
+    if provision:
+        status = provided_status(status)
     action = " ".join(item.action.split()[:MAX_ACTION_WORDS])
     return Commitment(
         sector=sector,  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from extractor.schemas.taxonomy import STATUS_ORDER, status_rank
+from extractor.schemas.taxonomy import status_rank
 from extractor.status_cues import stated_status
 
 _DOCUMENT: Final = (
@@ -32,7 +32,6 @@ _REFERS_BACK: Final = re.compile(
 )
 # An elaboration of the sentence before it.
 _ELABORATES: Final = re.compile(r"^\W*(in particular|specifically|among other things)\b", re.I)
-_SIGNED: Final = STATUS_ORDER.index("signed")
 
 
 def signs_document(sentence: str) -> bool:
@@ -58,4 +57,4 @@ def provision_sentences(sentences: list[str]) -> set[int]:
 
 def provided_status(status: str) -> str:
     """A provision of a signed document is signed; work already under way stays so."""
-    return "signed" if status_rank(status) < _SIGNED else status
+    return "signed" if status_rank(status) < status_rank("signed") else status
