@@ -17,6 +17,7 @@ from extractor.articles import Article  # noqa: E402
 from extractor.backends.base import Backend, Completion, CompletionRequest  # noqa: E402
 from extractor.gazetteer import Gazetteer  # noqa: E402
 from extractor.jobs.calllog import CallLog  # noqa: E402
+from extractor.jobs.linecache import line_cache_for  # noqa: E402
 from extractor.jobs.progress import Progress, Summary  # noqa: E402
 from extractor.jobs.setup import JobLimits, backend_stack, open_output  # noqa: E402
 from extractor.output import LineWriter  # noqa: E402
@@ -103,10 +104,12 @@ def fake_job(
             use_cache=True, limits=JobLimits(1),
         )(fake)
     extractor = Extractor(backend, prompts, Gazetteer.build(), ExtractConfig())
+    # As ``extractor extract`` does: finished lines of the same setup are reused whole.
+    lines = line_cache_for(call_log, extractor, "fake") if call_log is not None else None
     stream, _ = open_output(out, iter(()), fmt="jsonl", overwrite=True)
     try:
         return run_job(articles, extractor, LineWriter(stream), progress=False,
-                       tracker=Progress(Summary(), show=False))
+                       tracker=Progress(Summary(), show=False), lines=lines)
     finally:
         stream.close()
         if call_log is not None:

@@ -125,7 +125,7 @@ def to_records(
     # Both strategies: on the dev sentence recordings it costs a little (v3 0.530 ->
     # 0.524) but on the 15 ledger articles it carries recall (F1 0.460 -> 0.482), and
     # passages gain from it on dev (+0.032): eval/README.md, "The sentence strategy".
-    if config.expand_sentence_sectors:
+    if config.expands_sentence_sectors:
         stats["sentence_sectors_added"] = expand_sentence_sectors(records)
     # Before counterparts, so that a state's own bodies and places do not count as its
     # partner: on the invented domestic articles of eval/domestic/ 23 of 24 stay empty

@@ -15,7 +15,13 @@ from pathlib import Path
 
 from extractor.backends.base import Backend
 from extractor.errors import ConfigError, ExtractorError, ModelFilesError
-from extractor.factory import check_options, job_limits, make_backend, make_extractor
+from extractor.factory import (
+    check_options,
+    job_limits,
+    make_backend,
+    make_extractor,
+    make_line_cache,
+)
 from extractor.settings import default_home
 
 __all__ = ["build_parser", "main", "make_backend", "make_extractor"]  # the last two: factory's
@@ -112,9 +118,11 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         help="keep items whose action is a meeting, thanks or criticism (dropped by default)",
     )
     group.add_argument(
-        "--no-sentence-sectors",
-        action="store_true",
-        help="do not add a commitment for each further sector a quoted sentence names",
+        "--sentence-sectors",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="add a commitment for each further sector a quoted sentence names: auto "
+        "(default) for --strategy passages only; on trades precision for recall",
     )
     group.add_argument(
         "--no-merge-same-sentence",
@@ -188,7 +196,8 @@ def _add_job_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--no-cache",
         action="store_true",
-        help="ask the model even when the call log holds the answer to the same request",
+        help="ask the model even when the call log holds the answer to the same request "
+        "(or the finished line of the same article and setup)",
     )
     group.add_argument(
         "--overwrite",
@@ -292,6 +301,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     try:
         backend = make_backend(args, log, run_id=run_id)
         extractor = make_extractor(args, backend)
+        lines = make_line_cache(args, log, extractor)
         show = Progress.wanted(args.quiet)
         total = count_articles(args.inputs) if show else None
         run_job(
@@ -304,6 +314,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             first_index=resumed.done,
             run_id=run_id,
             breaker=Breaker(),
+            lines=lines,
         )
         status = "done"
     except KeyboardInterrupt:

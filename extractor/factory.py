@@ -19,6 +19,7 @@ from extractor.jobs.setup import CallStore, JobLimits, backend_stack, default_co
 from extractor.settings import default_home
 
 if TYPE_CHECKING:
+    from extractor.jobs.linecache import LineCache, LineStore
     from extractor.jobs.ratelimit import Limit
     from extractor.pipeline import Extractor
 
@@ -156,7 +157,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         max_tokens=args.max_tokens,
         chunk_chars=args.chunk_chars,
         single_pass_chars=args.single_pass_chars,
-        expand_sentence_sectors=not args.no_sentence_sectors,
+        sentence_sectors=args.sentence_sectors,
         merge_same_sentence=not args.no_merge_same_sentence,
         passes=args.passes,
         drop_non_commitments=not args.keep_non_commitments,
@@ -174,3 +175,16 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         drop_unsupported=not args.keep_unsupported,
     )
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
+
+
+
+def make_line_cache(
+    args: argparse.Namespace, store: LineStore | None, extractor: Extractor
+) -> LineCache | None:
+    """Finished lines of earlier runs with this exact setup (``jobs.linecache``), unless
+    ``--no-cache`` asks the model again or ``--record`` must see every request."""
+    if store is None or getattr(args, "no_cache", False) or getattr(args, "record", None):
+        return None
+    from extractor.jobs.linecache import line_cache_for
+
+    return line_cache_for(store, extractor, endpoint(args))

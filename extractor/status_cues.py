@@ -30,7 +30,8 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         # A speech or remarks are delivered too; goods and services are what counts.
         r"\b(launch(ed|es)?|open(ed|s)|deliver(ed|s)(?! (\w+ )?(remarks|speech|address|lecture))|"
         r"began|begun|start(ed|s)|complet(ed|es)|"
-        r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|donat(ed|es)|"
+        r"built|provid(ed|es|ing)|disburs(ed|es)|commission(ed|s)|under ?way|under construction|"
+        r"donat(ed|es)|"
         r"allocat(ed|es)|invest(ed|s)|implement(ed|ing|s)|is (building|supplying|working)|"
         r"handed over|sent|supplied|operat(es|ing)|helped|resulted in|continu(e|es|ing) to|"
         # Work described as going on (GUIDELINES: "is providing", "has provided"): the
@@ -38,7 +39,7 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         # build", "are considering", "are discussing" state no work under way.
         rf"(is|are|has been|have been) (\w+ly )?(?:{_DOING})ing|"
         r"(has|have) (\w+ly )?(provided|delivered|supported|helped|worked|invested|"
-        r"increased|built|supplied|trained|funded|contributed|expanded|grown)|"
+        r"increased|built|supplied|trained|funded|contributed|expanded|grown|partnered)|"
         r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
         re.I,
     ),
@@ -76,6 +77,16 @@ _FUTURE_DOING: Final = re.compile(
     re.I,
 )
 
+# Reference section 4's "agreed, decided, reached an agreement, approved", as a decision
+# to act: "resolved to address", "instructed their teams to intensify". Not the
+# bare cue words: "an agreement" or "announced" name a document or news as often
+# (raising every intended with such a word cost 9 matched pairs on dev).
+_AGREED_TO: Final = re.compile(
+    r"\b(agreed|decided|resolved|instructed|directed)\b(?:\s+[\w-]+){0,4}?\s+to\s+(?!be\b)\w+|"
+    r"\b(reached an? agreement|approved)\b",
+    re.I,
+)
+
 
 def stated_status(sentence: str) -> str | None:
     """The strongest status whose cue words occur in the sentence, or None when it has
@@ -99,7 +110,7 @@ def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool 
     """Lower a status above the strongest step the sentence states in cue words; with
     ``raise_discussed``, also lift a bare "discussed" to the cue the sentence carries
     (small models default to it), and an "intended" to a signing or work under way that
-    the sentence states.
+    the sentence states, or to the decision its parties took ("agreed to deepen").
 
     A sentence with no cue words of any step is no evidence against the model: the cue
     lists miss wordings such as "These advisors help the HNP improve ..." or "USAID
@@ -116,4 +127,8 @@ def calibrate_status(model_status: str, sentence: str, *, raise_discussed: bool 
         # "signed an agreement to ...", "is supporting ...": the signing or the work under
         # way is the status, not the aim the model read into the sentence.
         return supported
+    if raise_discussed and model_status == "intended" and _AGREED_TO.search(sentence):
+        # The parties "agreed to", "decided to", "directed their teams to" do it: the
+        # decision is the status, not the aim that follows it.
+        return "agreed"
     return model_status

@@ -454,7 +454,7 @@ def test_each_further_sector_of_a_quoted_sentence_is_a_commitment(
     assert {"industry", "energy", "transport", "agriculture"} <= set(sectors)
     assert line.meta["sentence_sectors_added"] >= 3
     extractor, _ = make_extractor([answer], split_sector_lists=False,
-                                  expand_sentence_sectors=False)
+                                  sentence_sectors="off")
     assert [c.sector for c in extractor.extract(Article(SEED, example_text)).commitments] == [
         "industry"]
 

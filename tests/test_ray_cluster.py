@@ -98,6 +98,7 @@ def _comparable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row["meta"].pop("seconds", None)
         row["meta"].pop("cached", None)
+        row["meta"].pop("line_cached", None)
     return rows
 
 
@@ -123,7 +124,8 @@ def test_concurrency_cache_and_call_log_across_the_cluster(
     stub: LatencyServer, tmp_path: Path
 ) -> None:
     """Guarantees 1, 2 and 5 (broken line): 8 requests in flight per actor, every call
-    in the driver's call log, and a second run answered from it with 0 requests."""
+    in the driver's call log, and a second run answered from it with 0 requests: whole
+    lines from the log, and with another setting each call from the call cache."""
     corpus = _corpus(tmp_path / "c.jsonl", 48, broken=True)
     first, second = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert main(_command(corpus, stub.url, "-o", str(first), "--concurrency", "8",
@@ -143,14 +145,20 @@ def test_concurrency_cache_and_call_log_across_the_cluster(
     assert main(_command(corpus, stub.url, "-o", str(second), "--concurrency", "8",
                          "--ray-batch-size", "4")) == EXIT_FAILURES
     assert stub.calls == 48  # 0 new requests
-    assert _comparable(_lines(second)) == _comparable(rows)
+    again = _lines(second)
+    assert all(r["meta"].get("line_cached") for r in again if r["error"] is None)
+    assert _comparable(again) == _comparable(rows)
+    third = tmp_path / "three.jsonl"
+    assert main(_command(corpus, stub.url, "-o", str(third), "--concurrency", "8",
+                         "--ray-batch-size", "4", "--keep-other")) == EXIT_FAILURES
+    assert stub.calls == 48  # another setup: every call from the call cache
     runs = _runs()
-    assert [r["status"] for r in runs] == ["done", "done"]
-    assert runs[1]["cached"] == 48
+    assert [r["status"] for r in runs] == ["done", "done", "done"]
+    assert runs[1]["cached"] == 48 and runs[2]["cached"] == 48
     with _db() as conn:
-        hits = conn.execute("SELECT COUNT(*) FROM calls WHERE run_id = ? AND cache_of "
-                            "IS NOT NULL", (runs[1]["id"],)).fetchone()[0]
-    assert hits == 48
+        hits = [conn.execute("SELECT COUNT(*) FROM calls WHERE run_id = ? AND cache_of "
+                             "IS NOT NULL", (run["id"],)).fetchone()[0] for run in runs[1:]]
+    assert hits == [0, 48]
 
 
 def _driver(command: list[str]) -> subprocess.Popen[bytes]:

@@ -158,7 +158,7 @@ def test_cli_engine_ray_matches_the_local_engine(
     local, distributed = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
     assert main(["extract", str(corpus), "-o", str(local), *replay]) == EXIT_FAILURES
     code = main(["extract", str(corpus), "-o", str(distributed), "--engine", "ray",
-                 "--ray-actors", "1", *replay])
+                 "--ray-actors", "1", "--no-cache", *replay])  # extracted on the actor
     assert code == EXIT_FAILURES, capsys.readouterr().err
 
     def comparable(path: Path) -> list[dict[str, Any]]:
@@ -166,11 +166,19 @@ def test_cli_engine_ray_matches_the_local_engine(
         for row in rows:
             row["meta"].pop("seconds", None)
             row["meta"].pop("cached", None)  # the Ray run is answered from the local's log
+            row["meta"].pop("line_cached", None)
             if row["error"]:
                 row["error"].pop("message")  # the local reader names the line number
         return rows
 
     assert comparable(distributed) == comparable(local)
+    # Without --no-cache the lines the local run finished serve a Ray run whole.
+    again = tmp_path / "ray-again.jsonl"
+    assert main(["extract", str(corpus), "-o", str(again), "--engine", "ray",
+                 "--ray-actors", "1", *replay]) == EXIT_FAILURES
+    rows = [json.loads(raw) for raw in again.read_text().splitlines()]
+    assert all(row["meta"].get("line_cached") for row in rows if row["error"] is None)
+    assert comparable(again) == comparable(local)
 
 
 @pytest.mark.usefixtures("local_ray")

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -312,13 +312,53 @@ def test_only_progressive_verbs_of_doing_mean_work_under_way(sentence: str, stat
 
 def _extract_sentences(
     model: Callable[[CompletionRequest], Completion], text: str, gazetteer: Gazetteer,
-    prompts: PromptSet, **config: bool,
+    prompts: PromptSet, **config: Any,
 ) -> OutputLine:
-    """One article through the sentence strategy, with list-sector copies off so each
-    test sees only the model's own items and the step it switches."""
-    settings = ExtractConfig(strategy="sentences", expand_sentence_sectors=False, **config)
+    """One article through the sentence strategy (list-sector copies off by default), so
+    each test sees only the model's own items and the step it switches."""
+    settings = ExtractConfig(strategy="sentences", **config)
     return Extractor(FakeBackend(model), prompts, gazetteer, settings).extract(
         Article("test", text))
+
+
+TWO_AREAS_TEXT = (
+    "Talks in Dushanbe\n\nTajikistan and Kazakhstan held talks in Dushanbe on Monday. "
+    "The two countries agreed to expand cooperation in energy and to open a railway."
+)
+
+
+def _one_item_for_a_list(request: CompletionRequest) -> Completion:
+    """A small model's answer to a sentence of two areas: one item, the first only."""
+    if "railway" not in _asked(request):
+        return _answer([])
+    return _answer([{"parties": ["Tajikistan", "Kazakhstan"], "sector": "energy",
+                     "status": "agreed", "action": "expand cooperation in energy"}])
+
+
+@pytest.mark.parametrize(
+    ("setting", "strategy", "expands"),
+    [("auto", "sentences", False), ("auto", "passages", True), ("on", "sentences", True),
+     ("off", "passages", False)],
+)
+def test_sentence_sectors_are_added_by_default_for_passages_only(
+    setting: Literal["auto", "on", "off"], strategy: str, expands: bool
+) -> None:
+    config = ExtractConfig(strategy=strategy, sentence_sectors=setting)
+    assert config.expands_sentence_sectors is expands
+
+
+@pytest.mark.parametrize("setting", ["auto", "on"])
+def test_sentence_sectors_on_copy_the_item_into_each_sector_its_sentence_names(
+    setting: str, gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    line = _extract_sentences(_one_item_for_a_list, TWO_AREAS_TEXT, gazetteer, prompts,
+                              sentence_sectors=setting)
+    sectors = sorted(str(c.sector) for c in line.commitments)
+    if setting == "on":
+        assert sectors == ["energy", "transport"]
+        assert {c.status for c in line.commitments} == {"agreed"}
+    else:
+        assert sectors == ["energy"]
 
 
 SPREAD_TEXT = (

@@ -94,3 +94,29 @@ def test_intended_is_lifted_to_a_stated_signing_or_work_under_way() -> None:
     plan = "The two sides will build a bridge."
     assert calibrate_status("intended", plan, raise_discussed=True) == "intended"
     assert cue_status("A Joint Declaration was adopted on the anniversary.") == "signed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A decision to act (reference section 4: agreed, decided, approved) is agreed.
+        ("Norland and Kestria agreed to deepen collaboration on health.", "agreed"),
+        ("The leaders resolved to address together regional challenges.", "agreed"),
+        ("The presidents instructed their teams to expand cooperation on customs.", "agreed"),
+        ("The council approved 12 joint road projects.", "agreed"),
+        # Not an intention that merely names an agreement, nor a decision "to be" made.
+        ("Norland will work towards a new trade agreement with Kestria.", "intended"),
+        ("They agreed to be guided by the charter and will build a port.", "intended"),
+        # A stated signing or work under way stays the stronger status.
+        ("They agreed to build a road, which is now under construction.", "implemented"),
+    ],
+)
+def test_intended_is_lifted_to_a_decision_to_act(sentence: str, expected: str) -> None:
+    assert calibrate_status("intended", sentence, raise_discussed=True) == expected
+    assert calibrate_status("intended", sentence) == "intended"  # only when asked to lift
+
+
+def test_partnering_and_construction_under_way_are_implemented() -> None:
+    assert cue_status("Norland has partnered with Kestria to expand irrigation.") == "implemented"
+    assert cue_status("The new crossing, currently under construction, will open in 2026.") == (
+        "implemented")

@@ -38,11 +38,12 @@ from typing import Any
 from extractor.articles import Article
 from extractor.errors import ConfigError, ExtractorError, ResumeError
 from extractor.inputs import html_to_text, iter_articles, looks_like_html
+from extractor.jobs.linecache import line_cache_for
 from extractor.jobs.pool import ordered_map
 from extractor.jobs.progress import Progress, Summary
 from extractor.output import LineWriter, to_json_line
 from extractor.pipeline import Extractor
-from extractor.runner import extract_one
+from extractor.runner import extract_one, stored_line
 from extractor.schemas.records import OutputLine
 
 from .ray_services import JobServices, RemoteBreaker, RemoteCallStore, RemoteLimit
@@ -59,6 +60,8 @@ class JobContext:
     services: Any = None
     run_id: str | None = None
     store: RemoteCallStore | None = None  # set on the actor, over ``services``
+    # The line cache's endpoint (``jobs.linecache``); None: no line cache (--no-cache).
+    line_endpoint: str | None = None
 
 
 ExtractorFactory = Callable[[JobContext], Extractor]
@@ -79,6 +82,7 @@ class RaySettings:
     tpm: float | None = None
     run_id: str | None = None
     breaker: bool = True
+    line_endpoint: str | None = None  # the line cache's endpoint; None: no line cache
 
 
 @dataclass(frozen=True)
@@ -219,6 +223,11 @@ class ExtractWorker:
     ) -> None:
         self.store = RemoteCallStore(context.services) if context.services else None
         self.extractor = factory(dataclasses.replace(context, store=self.store))
+        self.lines = (
+            line_cache_for(self.store, self.extractor, context.line_endpoint)
+            if self.store is not None and context.line_endpoint is not None
+            else None
+        )
         self.breaker = RemoteBreaker(context.services) if breaker and context.services else None
         self.slots = threading.Semaphore(concurrency)
         self.concurrency = concurrency
@@ -227,13 +236,16 @@ class ExtractWorker:
 
     def _one(self, item: tuple[int, Article]) -> OutputLine:
         index, article = item
+        found = stored_line(self.lines, article)
+        if found is not None:  # asks no server: no slot, nothing for the breaker
+            return found
         if self.breaker is None or article.error is not None:
             with self.slots:
-                return extract_one(self.extractor, article, index)
+                return extract_one(self.extractor, article, index, self.lines)
         if not self.breaker.allow():
             return self.breaker.skipped(article.id, self.extractor.base_meta())
         with self.slots:  # the slot is a request in flight; the breaker's round trip is not
-            line = extract_one(self.extractor, article, index)
+            line = extract_one(self.extractor, article, index, self.lines)
         self.breaker.record(line)
         return line
 
@@ -405,7 +417,7 @@ def run_ray(
 
     try:
         services = start_services(ray, settings)
-        context = JobContext(services, settings.run_id)
+        context = JobContext(services, settings.run_id, line_endpoint=settings.line_endpoint)
         workers, per_actor = start_workers(ray, factory, context, settings, shards)
         for result in run_batches(ray, workers, todo(), per_actor):
             report.batches += 1
@@ -462,7 +474,7 @@ def build_extractor(args: argparse.Namespace, context: JobContext) -> Extractor:
 
 def cmd_extract_ray(args: argparse.Namespace) -> int:
     """``extractor extract --engine ray``: the same lines as the local engine, on Ray."""
-    from extractor.factory import check_options, job_limits, prompt_version
+    from extractor.factory import check_options, endpoint, job_limits, prompt_version
     from extractor.inputs import load_dates
     from extractor.jobs.calllog import CallLog
     from extractor.jobs.resume import Resumed
@@ -499,6 +511,7 @@ def cmd_extract_ray(args: argparse.Namespace) -> int:
         batch_size=args.ray_batch_size, concurrency=limits.concurrency,
         shards=args.ray_shards, shard_format=fmt, progress=not args.quiet,
         log_path=str(log.path), rpm=limits.rpm, tpm=limits.tpm, run_id=run_id,
+        line_endpoint=None if args.no_cache or getattr(args, "record", None) else endpoint(args),
     )
     factory = functools.partial(build_extractor, argparse.Namespace(**vars(args)))
     report, status = RayReport(), "failed"

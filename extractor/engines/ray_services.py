@@ -50,6 +50,12 @@ class JobServices:
             self.log.record(call)
         return len(calls)
 
+    def lookup_line(self, key: str) -> str | None:
+        return self.log.lookup_line(key)
+
+    def store_line(self, key: str, line: str) -> None:
+        self.log.store_line(key, line)
+
     # rate limits ------------------------------------------------------------------
 
     def reserve(self, name: str, amount: float) -> float:
@@ -118,6 +124,14 @@ class RemoteCallStore:
                 self._sent.append(self.services.record_many.remote(self._buffer))
                 self._buffer = []
         return 0
+
+    def lookup_line(self, key: str) -> str | None:
+        found: str | None = _get(self.services.lookup_line.remote(key))
+        return found
+
+    def store_line(self, key: str, line: str) -> None:
+        with self._lock:  # waited for with the calls, before the batch is handed back
+            self._sent.append(self.services.store_line.remote(key, line))
 
     def flush(self) -> None:
         with self._lock:

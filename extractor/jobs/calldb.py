@@ -70,6 +70,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX calls_by_article ON calls(article_id)",
         "CREATE TABLE blobs (hash TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID",
     ),
+    # 2: finished output lines by article and job setup (``jobs.linecache``), so a
+    # re-run of the same articles neither asks nor assembles them again.
+    (
+        "CREATE TABLE lines (key TEXT PRIMARY KEY, created REAL NOT NULL, "
+        "line TEXT NOT NULL) WITHOUT ROWID",
+    ),
 )
 
 

@@ -174,6 +174,20 @@ class CallLog:
             )
             return int(cursor.lastrowid or 0)
 
+    # lines ------------------------------------------------------------------------
+
+    def lookup_line(self, key: str) -> str | None:
+        """A finished output line stored under ``key`` (``jobs.linecache``), as JSON."""
+        rows = self.db.query("SELECT line FROM lines WHERE key = ?", (key,))
+        return str(rows[0]["line"]) if rows else None
+
+    def store_line(self, key: str, line: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO lines (key, created, line) VALUES (?, ?, ?)",
+                (key, time.time(), line),
+            )
+
     @staticmethod
     def _pack_request(request: CompletionRequest, blobs: dict[str, str]) -> str:
         """The request as JSON with long texts replaced by ``*_ref`` hashes into blobs."""
