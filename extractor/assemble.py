@@ -122,9 +122,9 @@ def to_records(
         "spread": modelled - len(records),
         "unsupported": unsupported,
     }
-    # Both strategies: on the dev sentence recordings it costs a little (v3 0.530 ->
-    # 0.524) but on the 15 ledger articles it carries recall (F1 0.460 -> 0.482), and
-    # passages gain from it on dev (+0.032): eval/README.md, "The sentence strategy".
+    # Passages by default (dev F1 0.436 -> 0.476); for sentences four copies in five
+    # matched no gold, on dev and the ledger articles alike: eval/README.md, "Sentence
+    # sectors off, decisions to act".
     if config.expands_sentence_sectors:
         stats["sentence_sectors_added"] = expand_sentence_sectors(records)
     # Before counterparts, so that a state's own bodies and places do not count as its

@@ -177,7 +177,6 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
 
 
-
 def make_line_cache(
     args: argparse.Namespace, store: LineStore | None, extractor: Extractor
 ) -> LineCache | None:
