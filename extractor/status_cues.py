@@ -98,6 +98,8 @@ def stated_status(sentence: str) -> str | None:
     for status in reversed(STATUS_ORDER[1:]):
         if _CUES[status].search(sentence):
             return status
+        if status == "agreed" and _AGREED_TO.search(sentence):  # "resolved to address"
+            return status
     return "discussed" if _DISCUSSED_CUE.search(sentence) else None
 
 

@@ -120,3 +120,9 @@ def test_partnering_and_construction_under_way_are_implemented() -> None:
     assert cue_status("Norland has partnered with Kestria to expand irrigation.") == "implemented"
     assert cue_status("The new crossing, currently under construction, will open in 2026.") == (
         "implemented")
+
+
+def test_a_decision_to_act_is_stated_as_agreed_whatever_the_model_said() -> None:
+    sentence = "The leaders resolved to address together regional challenges."
+    assert stated_status(sentence) == "agreed"
+    assert calibrate_status("agreed", sentence) == "agreed"  # not lowered to "resolve"'s intended
