@@ -177,13 +177,21 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
     return Extractor(backend, PromptSet.load(args.prompts), Gazetteer.build(), config)
 
 
+def line_endpoint(args: argparse.Namespace) -> str | None:
+    """The endpoint that keys finished lines (``jobs.linecache``), or None for no line
+    cache: ``--no-cache`` asks the model again, ``--record`` must see every request."""
+    if getattr(args, "no_cache", False) or getattr(args, "record", None):
+        return None
+    return endpoint(args)
+
+
 def make_line_cache(
     args: argparse.Namespace, store: LineStore | None, extractor: Extractor
 ) -> LineCache | None:
-    """Finished lines of earlier runs with this exact setup (``jobs.linecache``), unless
-    ``--no-cache`` asks the model again or ``--record`` must see every request."""
-    if store is None or getattr(args, "no_cache", False) or getattr(args, "record", None):
+    """Finished lines of earlier runs with this exact setup, if ``line_endpoint`` allows."""
+    where = line_endpoint(args)
+    if store is None or where is None:
         return None
     from extractor.jobs.linecache import line_cache_for
 
-    return line_cache_for(store, extractor, endpoint(args))
+    return line_cache_for(store, extractor, where)

@@ -28,19 +28,18 @@ def extract_one(
     extractor: Extractor,
     article: Article,
     index: int | None = None,
-    lines: LineCache | None = None,
+    keep: LineCache | None = None,
 ) -> OutputLine:
     """The output line of one article. Never raises: a bug costs one article, not the job.
 
     Safe to call from several threads on one Extractor. ``index`` (the input position)
     goes into the call log; ``meta.cached`` is true when every model answer for the
-    article came from the call-log cache, or the whole line from ``lines``."""
-    found = stored_line(lines, article)
-    if found is not None:
-        return found
+    article came from the call-log cache. ``keep`` stores the finished line for later
+    runs; a caller with a line cache asks ``stored_line`` first (before a request slot or
+    the breaker), so the line is not looked up twice."""
     line = _extracted(extractor, article, index)
-    if lines is not None:
-        lines.put(article, line)
+    if keep is not None:
+        keep.put(article, line)
     return _dated(line, article)
 
 

@@ -474,7 +474,7 @@ def build_extractor(args: argparse.Namespace, context: JobContext) -> Extractor:
 
 def cmd_extract_ray(args: argparse.Namespace) -> int:
     """``extractor extract --engine ray``: the same lines as the local engine, on Ray."""
-    from extractor.factory import check_options, endpoint, job_limits, prompt_version
+    from extractor.factory import check_options, job_limits, line_endpoint, prompt_version
     from extractor.inputs import load_dates
     from extractor.jobs.calllog import CallLog
     from extractor.jobs.resume import Resumed
@@ -511,7 +511,7 @@ def cmd_extract_ray(args: argparse.Namespace) -> int:
         batch_size=args.ray_batch_size, concurrency=limits.concurrency,
         shards=args.ray_shards, shard_format=fmt, progress=not args.quiet,
         log_path=str(log.path), rpm=limits.rpm, tpm=limits.tpm, run_id=run_id,
-        line_endpoint=None if args.no_cache or getattr(args, "record", None) else endpoint(args),
+        line_endpoint=line_endpoint(args),
     )
     factory = functools.partial(build_extractor, argparse.Namespace(**vars(args)))
     report, status = RayReport(), "failed"
