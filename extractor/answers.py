@@ -57,6 +57,10 @@ class AskResult:
     truncated: bool
     warnings: list[str]
     raw: list[str]
+    # How close the accepted answer came to a first item (``second_look.item_odds``)
+    # when it is empty, and whether a second look was taken.
+    item_odds: float | None = None
+    looked_again: bool = False
 
 
 @dataclass

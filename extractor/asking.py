@@ -8,10 +8,12 @@ from typing import Any
 
 from extractor.answers import AskResult, Validator, check_answer, completion_usage, settle
 from extractor.backends.base import Backend, Completion, CompletionRequest
+from extractor.errors import AnswerError
 from extractor.prompting import PromptSet
 from extractor.retry import RetryPolicy, call_with_retry
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Usage
+from extractor.second_look import item_odds, one_item_schema
 
 MAX_ECHOED_ANSWER_CHARS = 8000
 
@@ -31,10 +33,14 @@ class Asker:
         messages: list[dict[str, str]],
         schema: dict[str, Any],
         max_tokens: int | None = None,
+        top_logprobs: int = 0,
     ) -> CompletionRequest:
         limit = min(self.max_tokens, max_tokens) if max_tokens else self.max_tokens
         return CompletionRequest(
-            messages=[dict(m) for m in messages], json_schema=schema, max_tokens=limit
+            messages=[dict(m) for m in messages],
+            json_schema=schema,
+            max_tokens=limit,
+            top_logprobs=top_logprobs,
         )
 
     def call(self, request: CompletionRequest) -> Completion:
@@ -46,9 +52,11 @@ class Asker:
         schema: dict[str, Any],
         validate: Validator,
         max_tokens: int | None = None,
+        top_logprobs: int = 0,
     ) -> tuple[AskResult, list[dict[str, str]]]:
         """The unit's valid items, and the conversation that ended with the accepted
-        answer (for follow-up passes)."""
+        answer (for follow-up passes). With ``top_logprobs``, an empty accepted answer
+        carries how close the model came to a first item."""
         messages = list(messages)
         usage = Usage()
         errors: list[str] = []
@@ -56,7 +64,7 @@ class Asker:
         best: list[ModelCommitment] = []
         truncated = False
         for attempt in range(1, self.max_attempts + 1):
-            completion = self.call(self.request(messages, schema, max_tokens))
+            completion = self.call(self.request(messages, schema, max_tokens, top_logprobs))
             usage = usage + completion_usage(completion)
             raw.append(completion.text)
             check = check_answer(completion, validate)
@@ -66,6 +74,8 @@ class Asker:
                 best = check.items
             if not errors:
                 result = AskResult(best, attempt, usage, truncated, [], raw)
+                if top_logprobs and not best:
+                    result.item_odds = item_odds(completion)
                 return result, [*messages, said(completion.text)]
             if attempt < self.max_attempts:
                 messages.append(said(completion.text))
@@ -79,6 +89,31 @@ class Asker:
                 )
         result = settle(best, errors, self.max_attempts, usage, truncated, raw)
         return result, messages
+
+    def look_again(
+        self,
+        result: AskResult,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        validate: Validator,
+        max_tokens: int | None = None,
+    ) -> AskResult:
+        """The same request with one item required (``second_look``). Its valid items
+        replace the empty answer; if it yields none, the empty answer stands."""
+        result.looked_again = True
+        try:
+            second, _ = self.ask(messages, one_item_schema(schema), validate, max_tokens)
+        except AnswerError as exc:  # no valid item in any attempt: the empty answer stands
+            result.attempts += exc.attempts
+            result.usage = result.usage + Usage.model_validate(exc.usage)
+            return result
+        result.attempts += second.attempts
+        result.usage = result.usage + second.usage
+        result.raw.extend(second.raw)
+        if second.items and not second.warnings:
+            result.items = second.items
+            result.truncated = result.truncated or second.truncated
+        return result
 
     def more_passes(
         self,

@@ -125,6 +125,14 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "(default) for --strategy passages only; on trades precision for recall",
     )
     group.add_argument(
+        "--second-look",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="sentences: ask an empty answer again with one item required when the "
+        "model gave a first item at least this share of its weight (0 to 1; 0: never)",
+    )
+    group.add_argument(
         "--no-merge-same-sentence",
         action="store_true",
         help="keep two items of one sector that quote the same sentence apart unless "

@@ -60,6 +60,10 @@ class ExtractConfig:
     sentence_sectors: Literal["auto", "on", "off"] = "auto"
     # Items of one sector quoting the same sentence are one commitment (sentences).
     merge_same_sentence: bool = True
+    # Sentences strategy: an empty answer whose first item had at least this share of
+    # the model's weight against the empty list is asked again with one item required
+    # (extractor/second_look.py); 0 turns it off.
+    second_look: float = 0.0
     drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

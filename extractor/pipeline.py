@@ -20,6 +20,7 @@ from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import ArticleError, Commitment, OutputLine, Usage
+from extractor.second_look import TOP_LOGPROBS, wants_second_look
 from extractor.units import PassagePlanner, Plan, Planner, SentencePlanner, Unit
 
 
@@ -71,11 +72,15 @@ class Extractor:
         return self._line(article, lambda: self._extract(article))
 
     def first_requests(self, article: Article) -> list[CompletionRequest]:
-        """Each unit's first request exactly as ``extract`` sends it (what a batch submits)."""
+        """Each unit's first request exactly as ``extract`` sends it (what a batch submits;
+        a batch takes no second look, having no second round)."""
         return [
-            self.asker.request(u.messages, u.schema, u.max_tokens)
+            self.asker.request(u.messages, u.schema, u.max_tokens, self._top_logprobs(u))
             for u in self.planner.plan(article).units
         ]
+
+    def _top_logprobs(self, unit: Unit) -> int:
+        return TOP_LOGPROBS if unit.second_look and self.config.second_look > 0 else 0
 
     def from_answers(
         self, article: Article, answers: Sequence[Completion | ExtractorError]
@@ -145,8 +150,12 @@ class Extractor:
 
     def _ask(self, unit: Unit) -> AskResult:
         result, convo = self.asker.ask(
-            unit.messages, unit.schema, unit.validate, unit.max_tokens
+            unit.messages, unit.schema, unit.validate, unit.max_tokens, self._top_logprobs(unit)
         )
+        if not result.items and wants_second_look(result.item_odds, self.config.second_look):
+            result = self.asker.look_again(
+                result, unit.messages, unit.schema, unit.validate, unit.max_tokens
+            )
         if unit.follow_up and self.config.passes > 1 and not result.warnings:
             result = self.asker.more_passes(
                 result, convo, unit.schema, unit.validate, self.config.passes
@@ -161,8 +170,10 @@ class Extractor:
         attempts = 0
         truncated = False
         warnings: list[str] = []
+        looks = 0
         found: list[tuple[ModelCommitment, int]] = []
         for unit, result in zip(plan.units, results, strict=True):
+            looks += result.looked_again
             usage = usage + result.usage
             attempts += result.attempts
             truncated = truncated or result.truncated
@@ -180,6 +191,8 @@ class Extractor:
             "truncated": truncated,
             **stats,
         }
+        if self.config.second_look > 0:
+            details["second_looks"] = looks
         if warnings:
             details["warnings"] = warnings[:20]
         return commitments, details

@@ -39,6 +39,7 @@ class Unit:
     validate: Validator
     follow_up: bool = False  # passages may be asked what they left out (--passes)
     max_tokens: int | None = None  # the job's --max-tokens when None
+    second_look: bool = False  # sentences: an empty answer may be asked again
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class SentencePlanner:
                 schema=self.schema,
                 validate=sentence_validator(candidate.text, self.max_items),
                 max_tokens=SENTENCE_MAX_TOKENS,
+                second_look=True,
             )
             for candidate in screened.candidates
         ]

@@ -20,10 +20,13 @@ class CompletionRequest:
     max_tokens: int = 2048
     temperature: float = 0.0
     seed: int = 0
+    # Alternatives to report per answer token (0: none). The answer is the same either
+    # way; ``extractor.second_look`` reads how close the model came to another one.
+    top_logprobs: int = 0
 
     def key(self, model: str) -> str:
         """Stable identity of the request, for replay and caching."""
-        payload = {
+        payload: dict[str, Any] = {
             "model": model,
             "messages": self.messages,
             "schema": self.json_schema,
@@ -31,6 +34,8 @@ class CompletionRequest:
             "temperature": self.temperature,
             "seed": self.seed,
         }
+        if self.top_logprobs:  # absent when off, so older recordings keep their keys
+            payload["top_logprobs"] = self.top_logprobs
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -8,6 +8,7 @@ and steps down when a server rejects a mode (llama.cpp's Python server answers 5
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import email.utils
 import json
@@ -57,6 +58,10 @@ def _http_date(raw: str) -> float | None:
     return parsed.timestamp()
 
 
+# Answer tokens whose alternatives a completion keeps (``token_alternatives``).
+KEPT_LOGPROB_TOKENS = 16
+
+
 def _mentions_format(error: openai.APIStatusError) -> bool:
     text = f"{error.message} {getattr(error, 'body', '')}".lower()
     return any(word in text for word in _FORMAT_WORDS)
@@ -80,6 +85,9 @@ def chat_body(model: str, request: CompletionRequest, mode: str) -> dict[str, An
         "temperature": request.temperature,
         "seed": request.seed,
     }
+    if request.top_logprobs:
+        body["logprobs"] = True
+        body["top_logprobs"] = request.top_logprobs
     if mode == "json_schema":
         body["response_format"] = {
             "type": "json_schema",
@@ -104,14 +112,35 @@ def to_completion(response: ChatCompletion, mode: str) -> Completion:
     message = choice.message
     refusal = getattr(message, "refusal", None)
     usage = response.usage
+    extra: dict[str, Any] = {"refusal": refusal} if refusal else {}
+    tokens = token_alternatives(choice)
+    if tokens:
+        extra["top_logprobs"] = tokens
     return Completion(
         text=message.content or "",
         finish_reason=str(choice.finish_reason or "stop"),
         prompt_tokens=int(usage.prompt_tokens) if usage else 0,
         completion_tokens=int(usage.completion_tokens) if usage else 0,
         mode=mode,
-        extra={"refusal": refusal} if refusal else {},
+        extra=extra,
     )
+
+
+def token_alternatives(choice: Any) -> list[dict[str, Any]]:
+    """The answer's first tokens, each with the alternatives the server reported, in the
+    JSON form recordings keep. Only the opening of an answer is kept: that is where it
+    decides between an empty list and a first item."""
+    content = getattr(getattr(choice, "logprobs", None), "content", None) or []
+    kept: list[dict[str, Any]] = []
+    for position in content[:KEPT_LOGPROB_TOKENS]:
+        top = getattr(position, "top_logprobs", None) or []
+        kept.append(
+            {
+                "token": str(position.token),
+                "top": [[str(alt.token), round(float(alt.logprob), 4)] for alt in top],
+            }
+        )
+    return kept
 
 
 class OpenAIBackend:
@@ -140,6 +169,7 @@ class OpenAIBackend:
         self.mode = mode
         self._modes = list(MODES) if mode == "auto" else [mode]
         self._lock = threading.Lock()
+        self._logprobs_refused = False
         # Kept only to scrub it from messages of servers that echo the Authorization
         # header; a short key ("x" for a local server) would mangle text, and is no secret.
         self._secret = api_key if len(api_key) >= MIN_SECRET_CHARS else None
@@ -149,6 +179,20 @@ class OpenAIBackend:
         )
 
     def complete(self, request: CompletionRequest) -> Completion:
+        """The answer; a server that refuses to report token alternatives is asked
+        without them from then on (the answer stays the same, only unranked)."""
+        if request.top_logprobs and self._logprobs_refused:
+            request = dataclasses.replace(request, top_logprobs=0)
+        try:
+            return self._complete(request)
+        except BackendError as exc:
+            refused = not isinstance(exc, TransientBackendError) and "logprob" in str(exc).lower()
+            if not request.top_logprobs or not refused:
+                raise
+            self._logprobs_refused = True
+            return self._complete(dataclasses.replace(request, top_logprobs=0))
+
+    def _complete(self, request: CompletionRequest) -> Completion:
         while True:
             with self._lock:
                 mode = self._modes[0]
