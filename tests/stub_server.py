@@ -27,6 +27,7 @@ def chat_completion(
     prompt_tokens: int = 120,
     completion_tokens: int = 30,
     model: str = "m",
+    logprobs: list[tuple[str, list[tuple[str, float]]]] | None = None,
 ) -> dict[str, Any]:
     """A real ``chat.completion`` object as the OpenAI API returns it."""
     return {
@@ -38,7 +39,15 @@ def chat_completion(
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": content, "refusal": None},
-                "logprobs": None,
+                "logprobs": None if logprobs is None else {
+                    "content": [
+                        {"token": token, "logprob": top[0][1], "bytes": None,
+                         "top_logprobs": [{"token": t, "logprob": lp, "bytes": None}
+                                          for t, lp in top]}
+                        for token, top in logprobs
+                    ],
+                    "refusal": None,
+                },
                 "finish_reason": finish_reason,
             }
         ],
