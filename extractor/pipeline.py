@@ -12,13 +12,12 @@ from typing import Any
 from extractor.answers import AskResult, answer_result
 from extractor.articles import Article
 from extractor.asking import Asker
-from extractor.assemble import to_records
+from extractor.assemble import Found, to_records
 from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.config import STRATEGIES, ExtractConfig
 from extractor.errors import AnswerError, BackendError, ConfigError, ExtractorError
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
-from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import ArticleError, Commitment, OutputLine, Usage
 from extractor.second_look import TOP_LOGPROBS, wants_second_look
 from extractor.units import PassagePlanner, Plan, Planner, SentencePlanner, Unit
@@ -171,14 +170,14 @@ class Extractor:
         truncated = False
         warnings: list[str] = []
         looks = 0
-        found: list[tuple[ModelCommitment, int]] = []
+        found: list[Found] = []
         for unit, result in zip(plan.units, results, strict=True):
             looks += result.looked_again
             usage = usage + result.usage
             attempts += result.attempts
             truncated = truncated or result.truncated
             warnings.extend(result.warnings)
-            found.extend((item, unit.hint) for item in result.items)
+            found.extend(Found(item, unit.hint, result.looked_again) for item in result.items)
         commitments, stats = to_records(article, found, self.gazetteer, self.config)
         if self.config.strategy == "sentences":
             # The evidence is the labelled sentence itself: no quote of the model's to align.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.articles import Article
-from extractor.assemble import to_records
+from extractor.assemble import Found, to_records
 from extractor.config import ExtractConfig
 from extractor.gazetteer import Gazetteer
 from extractor.provisions import provided_status, provision_sentences, signs_document
@@ -76,15 +76,15 @@ ARTICLE = (
 )
 
 
-def _items(text: str) -> list[tuple[ModelCommitment, int]]:
-    def item(quote: str, action: str, sector: str) -> tuple[ModelCommitment, int]:
-        return ModelCommitment(
+def _items(text: str) -> list[Found]:
+    def item(quote: str, action: str, sector: str) -> Found:
+        return Found(ModelCommitment(
             quote=quote,
             parties=["Kazakhstan", "Uzbekistan"],
-            sector=sector,
+            sector=sector,  # type: ignore[arg-type]
             action=action,
-            status="intended",
-        ), 0  # type: ignore[arg-type]
+            status="intended",  # type: ignore[arg-type]
+        ), 0)
 
     return [
         item(

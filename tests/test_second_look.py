@@ -137,11 +137,11 @@ def test_other_refusals_still_fail(stub: StubServer) -> None:
 
 TEXT = (
     "Ministers meet in Astana\n\nKazakhstan and Uzbekistan held talks in Astana on Monday. "
-    "Kazakhstan and Uzbekistan will look at ways to link their power grids."
+    "Kazakhstan and Uzbekistan will look at ways to link their electricity grids."
 )
-GRID = "Kazakhstan and Uzbekistan will look at ways to link their power grids."
+GRID = "Kazakhstan and Uzbekistan will look at ways to link their electricity grids."
 ITEM = {"commitments": [{"parties": ["Kazakhstan", "Uzbekistan"], "sector": "energy",
-                         "action": "link their power grids", "status": "intended"}]}
+                         "action": "link their electricity grids", "status": "intended"}]}
 
 
 def _model(odds: float, calls: list[CompletionRequest]) -> FakeBackend:
@@ -176,6 +176,26 @@ def test_an_empty_answer_that_nearly_held_an_item_is_asked_again(
     if looks:
         assert energy[0].evidence[0].quote == GRID
         assert line.meta["requests"] < len(calls)  # the second look is one more request
+
+
+def test_a_second_looks_item_that_names_no_area_is_dropped(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    goodwill = {"commitments": [{"parties": ["Kazakhstan", "Uzbekistan"], "sector": "governance",
+                                 "action": "look at ways to link up", "status": "intended"}]}
+
+    def answer(request: CompletionRequest) -> Completion:
+        if request.json_schema["properties"]["commitments"].get("minItems") == 1:
+            return Completion(text=json.dumps(goodwill if "ways" in str(request.messages[-1])
+                                              else ITEM))
+        return _empty([(" []", 0.4), (' [{"', 0.6)])
+
+    config = ExtractConfig(strategy="sentences", second_look=0.3, retry=FAST_RETRY)
+    line = Extractor(FakeBackend(answer), prompts, gazetteer, config).extract(
+        Article("grid", TEXT))
+    # The grid sentence's second look said "look at ways to link up" under governance.
+    assert line.error is None and line.commitments == []
+    assert line.meta["second_look_unnamed"] >= 1
 
 
 def test_off_by_default_no_alternatives_are_asked(gazetteer: Gazetteer, prompts: PromptSet) -> None:
