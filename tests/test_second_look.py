@@ -65,6 +65,10 @@ def test_no_odds_without_alternatives_or_without_the_choice() -> None:
     assert item_odds(Completion(text=EMPTY, extra={"top_logprobs": nothing})) is None
 
 
+def test_the_default_takes_a_second_look_at_share_0_4() -> None:
+    assert ExtractConfig().second_look == 0.4
+
+
 def test_the_share_decides_and_zero_turns_it_off() -> None:
     assert wants_second_look(0.3, 0.3) and not wants_second_look(0.29, 0.3)
     assert not wants_second_look(0.9, 0.0) and not wants_second_look(None, 0.2)
@@ -198,9 +202,9 @@ def test_a_second_looks_item_that_names_no_area_is_dropped(
     assert line.meta["second_look_unnamed"] >= 1
 
 
-def test_off_by_default_no_alternatives_are_asked(gazetteer: Gazetteer, prompts: PromptSet) -> None:
+def test_share_zero_asks_for_no_alternatives(gazetteer: Gazetteer, prompts: PromptSet) -> None:
     calls: list[CompletionRequest] = []
-    config = ExtractConfig(strategy="sentences", retry=FAST_RETRY)
+    config = ExtractConfig(strategy="sentences", second_look=0.0, retry=FAST_RETRY)
     line = Extractor(_model(0.9, calls), prompts, gazetteer, config).extract(
         Article("grid", TEXT))
     assert calls and all(c.top_logprobs == 0 for c in calls)
@@ -229,10 +233,21 @@ def test_a_recording_without_alternatives_still_answers_and_takes_no_second_look
     recording = tmp_path / "old.replay.jsonl"
     calls: list[CompletionRequest] = []
     old = Recorder(_model(0.9, calls), recording)
-    Extractor(old, prompts, gazetteer, ExtractConfig(strategy="sentences")).extract(
-        Article("grid", TEXT))
+    Extractor(old, prompts, gazetteer, ExtractConfig(strategy="sentences", second_look=0.0)
+              ).extract(Article("grid", TEXT))
     config = ExtractConfig(strategy="sentences", second_look=0.3, retry=FAST_RETRY)
     line = Extractor(ReplayBackend(recording), prompts, gazetteer, config).extract(
         Article("grid", TEXT))
     assert line.error is None
     assert line.meta["second_looks"] == 0 and line.commitments == []
+
+
+def test_a_share_outside_0_to_1_is_refused_with_the_flag_named() -> None:
+    import argparse
+
+    from extractor.errors import ConfigError
+    from extractor.factory import check_options
+
+    with pytest.raises(ConfigError, match="--second-look is a share from 0 to 1"):
+        check_options(argparse.Namespace(second_look=1.5))
+    check_options(argparse.Namespace(second_look=0.0))
