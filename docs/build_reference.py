@@ -96,7 +96,9 @@ def render() -> str:
         + "\n## 3. Sectors\n\n| key | covers |\n|---|---|\n"
         + sectors
         + "\n\nAn investment in a named sector's project takes that sector; pharmaceuticals"
-        " go to health and food processing to agriculture.\n"
+        " go to health and food processing to agriculture. Security qualified by another"
+        " area is that area: energy security and civil nuclear power go to energy, food"
+        " security to agriculture, cybersecurity to digital.\n"
         + "\n## 4. Status: how far a commitment has gone\n\nFrom weakest to strongest; a"
         " record takes the strongest step the article supports.\n\n"
         "| rank | status | the article says that | cue words |\n|---|---|---|---|\n"

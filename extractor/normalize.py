@@ -329,13 +329,60 @@ _DONATED_GOODS: Final = re.compile(
 )
 
 
+# Security qualified by another area is that area's concern (docs/REFERENCE.md section 3:
+# cybersecurity is digital, nuclear power is energy, food goes to agriculture): "energy
+# security", "food security", "civil nuclear cooperation" are no defence, police or
+# border work. A small model files them under security for the word.
+_QUALIFIED_SECURITY: Final[list[tuple[re.Pattern[str], str]]] = [
+    (re.compile(r"\bcyber[- ]?security\b", re.I), "digital"),
+    (
+        re.compile(r"\benergy security\b|\bcivil(ian)? nuclear\b|\bnuclear (energy|power)\b", re.I),
+        "energy",
+    ),
+    (re.compile(r"\bfood security\b", re.I), "agriculture"),
+    (re.compile(r"\bhealth security\b", re.I), "health"),
+]
+# The security sector's own words (reference section 3: defence, military, police,
+# counter-terrorism, border security, drug trafficking), "security" itself unqualified.
+_SECURITY_WORDS: Final = re.compile(
+    r"\b(security|defen[cs]e|militar\w*|armed|army|nav(y|al)|troops?|weapons?|police|policing|"
+    r"terror\w*|border|drugs?|traffick\w*|smuggl\w*|peace\w*|crime|criminal)\b",
+    re.I,
+)
+
+
+def qualified_security(text: str) -> str | None:
+    """The area whose security the text is about ("energy security" -> energy), or None
+    when it names none or also names security work of its own ("energy security and
+    border protection")."""
+    areas = [sector for pattern, sector in _QUALIFIED_SECURITY if pattern.search(text)]
+    if not areas:
+        return None
+    rest = text
+    for pattern, _ in _QUALIFIED_SECURITY:
+        rest = pattern.sub(" ", rest)
+    return None if _SECURITY_WORDS.search(rest) else areas[0]
+
+
+def _in_qualified_security(sentence: str, start: int) -> bool:
+    """Whether the word at ``start`` is the "security" of "energy security" and the like."""
+    return any(
+        m.start() <= start < m.end()
+        for pattern, _ in _QUALIFIED_SECURITY
+        for m in pattern.finditer(sentence)
+    )
+
+
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """the reference's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
     the evidence sentence only when they name no sector. Goods given are aid whatever
-    the model filed them under (a small model files masks and vaccines under health)."""
+    the model filed them under (a small model files masks and vaccines under health);
+    security qualified by another area ("energy security") is that area."""
     if sector == "health" and _DONATED_GOODS.search(action):
         return "aid"
+    if sector == "security":
+        return qualified_security(f"{subsector or ''} {action}") or sector
     if sector not in _GENERIC_SECTORS:
         return sector
     own = f"{subsector or ''} {action}"
@@ -408,6 +455,8 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
     lookup = {k: v for k, v in _LISTED_SECTORS}
     for match in _LIST_PATTERN.finditer(sentence):
         word = match.group(1).lower()
+        if lookup[word] == "security" and _in_qualified_security(sentence, match.start()):
+            continue  # "Energy Security Dialogue" lists energy, not security
         seen.setdefault(word, (match.group(1), lookup[word]))
     if len(seen) < minimum or ("," not in sentence and minimum > 2):
         return []
@@ -579,5 +628,6 @@ __all__ = [
     "merge_duplicates",
     "names_attested",
     "normalize_sector",
+    "qualified_security",
     "refine_sector",
 ]

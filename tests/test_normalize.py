@@ -62,6 +62,15 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         ("health", None, "jointly produce vaccines in Kestria", "health"),
         ("health", None, "supply vaccines under a purchase contract", "health"),
         ("trade", None, "deliver medical supplies for sale", "trade"),
+        # Security qualified by another area is that area (reference section 3).
+        ("security", None, "set up a working group on energy security", "energy"),
+        ("security", None, "train Kestrian engineers in cybersecurity", "digital"),
+        ("security", None, "strengthen food security in Kestria", "agriculture"),
+        ("security", None, "sign a civil nuclear cooperation agreement", "energy"),
+        ("security", None, "cooperate on energy security and border protection", "security"),
+        ("security", None, "expand naval exercises and cyber security training", "security"),
+        ("security", None, "counter nuclear threats", "security"),
+        ("security", None, "deepen security cooperation", "security"),
     ],
 )
 def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
@@ -229,3 +238,10 @@ def test_names_the_article_gives_are_attested(action: str) -> None:
 )
 def test_names_the_article_never_gives_are_not(action: str) -> None:
     assert not names_attested(action, ARTICLE)
+
+
+def test_a_qualified_security_is_listed_as_its_area_only() -> None:
+    forum = "The Energy Security Forum covered trade, climate and innovation."
+    assert [s for _, s in listed_sectors(forum)] == ["energy", "trade", "environment", "science"]
+    plain = "They agreed to cooperate in trade, energy, security and health."
+    assert [s for _, s in listed_sectors(plain)] == ["trade", "energy", "security", "health"]
