@@ -5,7 +5,7 @@ alike, whichever way the model was asked (a passage or one sentence)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -61,9 +61,6 @@ class AskResult:
     # when it is empty, and whether a second look was taken.
     item_odds: float | None = None
     looked_again: bool = False
-    # The sectors the model weighed for each item (``sector_odds.sector_odds``), when
-    # the answer was asked with token alternatives and accepted as written.
-    sector_odds: list[dict[str, float]] = field(default_factory=list)
 
 
 @dataclass

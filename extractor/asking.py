@@ -14,7 +14,6 @@ from extractor.retry import RetryPolicy, call_with_retry
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Usage
 from extractor.second_look import item_odds, one_item_schema
-from extractor.sector_odds import sector_odds
 
 MAX_ECHOED_ANSWER_CHARS = 8000
 
@@ -77,8 +76,6 @@ class Asker:
                 result = AskResult(best, attempt, usage, truncated, [], raw)
                 if top_logprobs and not best:
                     result.item_odds = item_odds(completion)
-                elif top_logprobs:
-                    result.sector_odds = sector_odds(completion)
                 return result, [*messages, said(completion.text)]
             if attempt < self.max_attempts:
                 messages.append(said(completion.text))

@@ -29,7 +29,6 @@ from extractor.parties import PartyResolver
 from extractor.provisions import provided_status, provision_sentences
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Alignment, Commitment, Evidence, Party
-from extractor.sector_odds import runner_up
 from extractor.sentences import enclosing_sentence, sentence_spans
 from extractor.status_cues import calibrate_status
 
@@ -44,8 +43,6 @@ class Found:
     item: ModelCommitment
     hint: int
     second_look: bool = False
-    # The sectors the model weighed for this item (``sector_odds``), if reported.
-    sector_odds: dict[str, float] | None = None
 
 
 def to_records(
@@ -71,9 +68,6 @@ def to_records(
     no_party = 0
     alignments: dict[str, int] = {}
     split = dropped_other = non_commitments = unsupported = unnamed = 0
-    # Runner-up sectors join after the spread is collapsed: a copy of an action under
-    # a second sector is what that step removes, and here the model weighed it.
-    seconds: list[Commitment] = []
     # Only where the evidence is the labelled sentence: a passage's quote often stands
     # for several items of nearby sentences (on the passages recording F1 0.468 -> 0.439).
     unsupported_check = config.drop_unsupported and config.strategy == "sentences"
@@ -127,15 +121,9 @@ def to_records(
             unnamed += 1  # the model's guess for a sentence it leaned to call empty
             continue
         records.append(record)
-        other = runner_up_record(record, each.sector_odds, sentence, config.runner_up_sector)
-        if other is not None:
-            seconds.append(other)
     modelled = len(records)
     if config.collapse_spread:
         records = collapse_spread(records)
-    kept = {(r.evidence[0].start, str(r.sector)) for r in records}
-    seconds = [r for r in seconds if (r.evidence[0].start, str(r.sector)) not in kept]
-    records.extend(seconds)
     stats: dict[str, Any] = {
         "ungrounded": ungrounded,
         "alignment": alignments,
@@ -150,8 +138,6 @@ def to_records(
     }
     if any(each.second_look for each in found):
         stats["second_look_unnamed"] = unnamed
-    if config.runner_up_sector > 0:
-        stats["runner_up_sectors"] = len(seconds)
     # Passages by default (dev F1 0.436 -> 0.476); for sentences four copies in five
     # matched no gold, on dev and the ledger articles alike: eval/README.md, "Sentence
     # sectors off, decisions to act".
@@ -222,21 +208,6 @@ def names_its_sector(record: Commitment, sentence: str) -> bool:
     named = {sector for _, sector in sector_mentions(sentence)}
     named.update(sector for _, sector in sector_mentions(record.action))
     return record.sector in named
-
-
-def runner_up_record(
-    record: Commitment, odds: dict[str, float] | None, sentence: str, share: float
-) -> Commitment | None:
-    """The record again under the sector the model ranked second for it, where that
-    sector held at least ``share`` of the item's sector weight and the sentence or the
-    action names it (a sentence of two areas that the model gave one item)."""
-    if not odds or share <= 0:
-        return None
-    sector = runner_up(odds, record.sector, share)
-    if sector is None:
-        return None
-    other = retargeted(record, sector, record.action)
-    return other if names_its_sector(other, sentence) else None
 
 
 def retargeted(record: Commitment, sector: str, action: str) -> Commitment:

@@ -134,15 +134,6 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "0.4; 0: never; lower finds more and costs precision and time)",
     )
     group.add_argument(
-        "--runner-up-sector",
-        type=float,
-        default=0.0,
-        metavar="SHARE",
-        help="sentences, with the second look on: also keep an item under the sector "
-        "the model ranked second for it when that sector held at least this share of "
-        "the item's sector weight and the sentence names it (0 to 1; default 0: off)",
-    )
-    group.add_argument(
         "--no-merge-same-sentence",
         action="store_true",
         help="keep two items of one sector that quote the same sentence apart unless "

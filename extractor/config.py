@@ -68,11 +68,6 @@ class ExtractConfig:
     # 0.595 -> 0.605, recall 0.576 -> 0.601, for 35 more requests over 44 articles
     # (eval/README.md, "The second look").
     second_look: float = 0.4
-    # Sentences strategy: an item whose runner-up sector held at least this share of
-    # the model's sector weight, named in its sentence or action, is also kept under
-    # that sector (extractor/sector_odds.py; the alternatives come with the second
-    # look's). 0 turns it off.
-    runner_up_sector: float = 0.0
     drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

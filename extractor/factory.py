@@ -51,11 +51,9 @@ def check_options(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if value is not None and value <= 0:
             raise ConfigError(f"{flag} must be a positive number, not {value:g}")
-    shares = (("second_look", "--second-look"), ("runner_up_sector", "--runner-up-sector"))
-    for name, flag in shares:
-        share = getattr(args, name, None)
-        if share is not None and not 0 <= share <= 1:
-            raise ConfigError(f"{flag} is a share from 0 to 1, not {share:g}")
+    share = getattr(args, "second_look", None)
+    if share is not None and not 0 <= share <= 1:
+        raise ConfigError(f"--second-look is a share from 0 to 1, not {share:g}")
 
 
 def job_limits(args: argparse.Namespace) -> JobLimits:
@@ -165,7 +163,6 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         sentence_sectors=args.sentence_sectors,
         merge_same_sentence=not args.no_merge_same_sentence,
         second_look=args.second_look,
-        runner_up_sector=args.runner_up_sector,
         passes=args.passes,
         drop_non_commitments=not args.keep_non_commitments,
         split_sector_lists=not args.no_split_lists,

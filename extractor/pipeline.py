@@ -20,7 +20,6 @@ from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
 from extractor.schemas.records import ArticleError, Commitment, OutputLine, Usage
 from extractor.second_look import TOP_LOGPROBS, wants_second_look
-from extractor.sector_odds import odds_of
 from extractor.units import PassagePlanner, Plan, Planner, SentencePlanner, Unit
 
 
@@ -178,10 +177,7 @@ class Extractor:
             attempts += result.attempts
             truncated = truncated or result.truncated
             warnings.extend(result.warnings)
-            found.extend(
-                Found(item, unit.hint, result.looked_again, odds_of(result.sector_odds, n))
-                for n, item in enumerate(result.items)
-            )
+            found.extend(Found(item, unit.hint, result.looked_again) for item in result.items)
         commitments, stats = to_records(article, found, self.gazetteer, self.config)
         if self.config.strategy == "sentences":
             # The evidence is the labelled sentence itself: no quote of the model's to align.

@@ -58,12 +58,8 @@ def _http_date(raw: str) -> float | None:
     return parsed.timestamp()
 
 
-# Answer tokens whose alternatives a completion keeps (``token_alternatives``): the
-# opening, where an answer chooses between an empty list and an item, and the first
-# items' fields, so that a recording shows the sectors the model weighed.
-KEPT_LOGPROB_TOKENS = 160
-# Alternatives rarer than this (log probability; about 1 in 10,000) are not kept.
-KEPT_LOGPROB_FLOOR = -9.2
+# Answer tokens whose alternatives a completion keeps (``token_alternatives``).
+KEPT_LOGPROB_TOKENS = 16
 
 
 def _mentions_format(error: openai.APIStatusError) -> bool:
@@ -131,8 +127,9 @@ def to_completion(response: ChatCompletion, mode: str) -> Completion:
 
 
 def token_alternatives(choice: Any) -> list[dict[str, Any]]:
-    """The answer's first tokens, each with the alternatives the server reported (all
-    but the negligible ones), in the JSON form recordings keep."""
+    """The answer's first tokens, each with the alternatives the server reported, in the
+    JSON form recordings keep. Only the opening of an answer is kept: that is where it
+    decides between an empty list and a first item."""
     content = getattr(getattr(choice, "logprobs", None), "content", None) or []
     kept: list[dict[str, Any]] = []
     for position in content[:KEPT_LOGPROB_TOKENS]:
@@ -140,11 +137,7 @@ def token_alternatives(choice: Any) -> list[dict[str, Any]]:
         kept.append(
             {
                 "token": str(position.token),
-                "top": [
-                    [str(alt.token), round(float(alt.logprob), 4)]
-                    for alt in top
-                    if float(alt.logprob) >= KEPT_LOGPROB_FLOOR
-                ],
+                "top": [[str(alt.token), round(float(alt.logprob), 4)] for alt in top],
             }
         )
     return kept
