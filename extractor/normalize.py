@@ -346,7 +346,7 @@ _QUALIFIED_SECURITY: Final[list[tuple[re.Pattern[str], str]]] = [
 # counter-terrorism, border security, drug trafficking), "security" itself unqualified.
 _SECURITY_WORDS: Final = re.compile(
     r"\b(security|defen[cs]e|militar\w*|armed|army|nav(y|al)|troops?|weapons?|police|policing|"
-    r"terror\w*|border|drugs?|traffick\w*|smuggl\w*|peace\w*|crime|criminal)\b",
+    r"terror\w*|border|drugs?|traffick\w*|smuggl\w*|peace(keeping)?|crime|criminal)\b",
     re.I,
 )
 

@@ -70,6 +70,7 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         ("security", None, "cooperate on energy security and border protection", "security"),
         ("security", None, "expand naval exercises and cyber security training", "security"),
         ("security", None, "counter nuclear threats", "security"),
+        ("security", None, "develop peaceful uses of civil nuclear power", "energy"),
         ("security", None, "deepen security cooperation", "security"),
     ],
 )
