@@ -364,6 +364,27 @@ def qualified_security(text: str) -> str | None:
     return None if _SECURITY_WORDS.search(rest) else areas[0]
 
 
+# Culture in the reference's own words: "tourism" and "humanitarian ties in the
+# diplomatic sense of people-to-people links" (docs/REFERENCE.md section 3), which a small
+# model files under transport or aid for the words "travel" and "humanitarian".
+_CULTURE_TIES: Final = re.compile(
+    r"\btourism\b|\bhumanitarian (ties|contacts|links|exchanges?|relations)\b", re.I
+)
+# What keeps an item in the model's sector beside those words: assistance given, or
+# transport itself ("air links for tourism").
+_NOT_ONLY_TIES: Final = re.compile(
+    r"\b(assistance|aid|relief|supplies|donat\w*|grants?|rail\w*|roads?|flights?|air|"
+    r"aviation|airports?|ports?|shipping|transport\w*|logistics|visas?)\b",
+    re.I,
+)
+
+
+def culture_ties(text: str) -> bool:
+    """Whether the text is about tourism or people-to-people ties and nothing the model's
+    other sector covers ("expand humanitarian ties", "develop tourism")."""
+    return bool(_CULTURE_TIES.search(text)) and not _NOT_ONLY_TIES.search(text)
+
+
 def _in_qualified_security(sentence: str, start: int) -> bool:
     """Whether the word at ``start`` is the "security" of "energy security" and the like."""
     return any(
@@ -383,6 +404,8 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
         return "aid"
     if sector == "security":
         return qualified_security(f"{subsector or ''} {action}") or sector
+    if sector in ("aid", "transport") and culture_ties(f"{subsector or ''} {action}"):
+        return "culture"
     if sector not in _GENERIC_SECTORS:
         return sector
     own = f"{subsector or ''} {action}"
@@ -622,6 +645,7 @@ __all__ = [
     "action_similarity",
     "action_supported",
     "content_words",
+    "culture_ties",
     "find_amount",
     "find_date",
     "listed_sectors",

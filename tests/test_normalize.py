@@ -72,6 +72,11 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         ("security", None, "counter nuclear threats", "security"),
         ("security", None, "develop peaceful uses of civil nuclear power", "energy"),
         ("security", None, "deepen security cooperation", "security"),
+        # Tourism and people-to-people ties are culture (reference section 3).
+        ("aid", None, "expand humanitarian ties between Kestria and Varnia", "culture"),
+        ("transport", None, "develop tourism between the two regions", "culture"),
+        ("transport", None, "open air links for tourism", "transport"),
+        ("aid", None, "provide humanitarian assistance", "aid"),
     ],
 )
 def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
