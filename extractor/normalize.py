@@ -399,16 +399,17 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
     applied when the model chose a catch-all sector; the model's own words decide first,
     the evidence sentence only when they name no sector. Goods given are aid whatever
     the model filed them under (a small model files masks and vaccines under health);
-    security qualified by another area ("energy security") is that area."""
+    security qualified by another area ("energy security") is that area, and tourism or
+    people-to-people ties filed under aid or transport are culture."""
     if sector == "health" and _DONATED_GOODS.search(action):
         return "aid"
+    own = f"{subsector or ''} {action}"
     if sector == "security":
-        return qualified_security(f"{subsector or ''} {action}") or sector
-    if sector in ("aid", "transport") and culture_ties(f"{subsector or ''} {action}"):
+        return qualified_security(own) or sector
+    if sector in ("aid", "transport") and culture_ties(own):
         return "culture"
     if sector not in _GENERIC_SECTORS:
         return sector
-    own = f"{subsector or ''} {action}"
     if re.search(rf"\b{sector}", own, re.I):
         return sector  # "cooperate in industry" stays industry whatever the sentence lists
     keywords = _OTHER_KEYWORDS if sector == "other" else _SECTOR_KEYWORDS
