@@ -64,9 +64,9 @@ class ExtractConfig:
     # Sentences strategy: an empty answer whose first item had at least this share of
     # the model's weight against the empty list is asked again with one item required,
     # and the items of that second look are kept only where their area is named
-    # (extractor/second_look.py). 0 turns it off. On the full-dev recording 0.4 gave F1
-    # 0.595 -> 0.605, recall 0.576 -> 0.601, for 35 more requests over 44 articles
-    # (eval/README.md, "The second look").
+    # (extractor/second_look.py), so only sentences that name an area are asked again.
+    # 0 turns it off. On the full-dev recording 0.4 gave F1 0.595 -> 0.605, recall 0.576
+    # -> 0.601, for 21 more requests over 44 articles (eval/README.md, "The second look").
     second_look: float = 0.4
     drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)

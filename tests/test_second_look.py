@@ -18,7 +18,7 @@ from extractor.backends.fake import FakeBackend
 from extractor.backends.openai_backend import OpenAIBackend
 from extractor.backends.replay import Recorder, ReplayBackend
 from extractor.config import ExtractConfig
-from extractor.errors import BackendError
+from extractor.errors import BackendError, ReplayMissError
 from extractor.gazetteer import Gazetteer
 from extractor.pipeline import Extractor
 from extractor.prompting import PromptSet
@@ -251,3 +251,48 @@ def test_a_share_outside_0_to_1_is_refused_with_the_flag_named() -> None:
     with pytest.raises(ConfigError, match="--second-look is a share from 0 to 1"):
         check_options(argparse.Namespace(second_look=1.5))
     check_options(argparse.Namespace(second_look=0.0))
+
+
+AREALESS = "Kazakhstan and Uzbekistan agreed to deepen their partnership further."
+
+
+def test_a_sentence_naming_no_area_gets_no_second_look(
+    gazetteer: Gazetteer, prompts: PromptSet
+) -> None:
+    """A second look's item is kept only where its area is named, so a sentence that
+    names none is asked once, without alternatives, however close the model came."""
+    calls: list[CompletionRequest] = []
+    config = ExtractConfig(strategy="sentences", second_look=0.3, retry=FAST_RETRY)
+    text = f"Ministers meet in Astana\n\n{AREALESS} {GRID}"
+    line = Extractor(_model(0.9, calls), prompts, gazetteer, config).extract(
+        Article("grid", text))
+    assert line.error is None
+    areal = [c.top_logprobs for c in calls if AREALESS in c.messages[-1]["content"].split(
+        "Label this sentence:")[-1]]
+    grid = [c.top_logprobs for c in calls if GRID in c.messages[-1]["content"].split(
+        "Label this sentence:")[-1]]
+    assert areal == [0]
+    assert grid == [TOP_LOGPROBS, 0]  # the grid sentence names energy: asked again
+    assert line.meta["second_looks"] == 1
+
+
+def test_names_an_area_reads_the_references_sector_words() -> None:
+    from extractor.units import names_an_area
+
+    assert names_an_area(GRID)
+    assert names_an_area("They will cooperate in agriculture and tourism.")
+    assert not names_an_area(AREALESS)
+
+
+def test_a_recording_with_alternatives_answers_a_request_without_them(tmp_path: Path) -> None:
+    recording = tmp_path / "new.replay.jsonl"
+    asked = CompletionRequest(messages=[{"role": "user", "content": GRID}],
+                              json_schema={"type": "object"}, top_logprobs=TOP_LOGPROBS)
+    Recorder(FakeBackend(lambda request: Completion(text=EMPTY)), recording).complete(asked)
+    replay = ReplayBackend(recording)
+    plain = CompletionRequest(messages=asked.messages, json_schema=asked.json_schema)
+    assert replay.complete(plain).text == EMPTY
+    other = CompletionRequest(messages=[{"role": "user", "content": "other"}],
+                              json_schema=asked.json_schema)
+    with pytest.raises(ReplayMissError):
+        replay.complete(other)

@@ -15,6 +15,7 @@ from typing import Any
 
 from extractor.backends.base import Backend, Completion, CompletionRequest
 from extractor.errors import ConfigError, ReplayMissError
+from extractor.second_look import TOP_LOGPROBS
 
 
 def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
@@ -49,6 +50,11 @@ class ReplayBackend:
             # A recording made without token alternatives has the same answer; it just
             # cannot say how close the model came to another (so: no second look).
             answer = self._answers.get(replace(request, top_logprobs=0).key(self.model))
+        if answer is None and not request.top_logprobs:
+            # And one made with them answers a request asked without: the alternatives
+            # are reported beside the answer, they do not change it.
+            asked = replace(request, top_logprobs=TOP_LOGPROBS)
+            answer = self._answers.get(asked.key(self.model))
         if answer is None:
             raise ReplayMissError(
                 "no recorded answer for this request (the prompt, article or model differs "
