@@ -83,7 +83,13 @@ _FUTURE_DOING: Final = re.compile(
 # (raising every intended with such a word cost 9 matched pairs on dev).
 _AGREED_TO: Final = re.compile(
     r"\b(agreed|decided|resolved|instructed|directed)\b(?:\s+[\w-]+){0,4}?\s+to\s+(?!be\b)\w+|"
-    r"\b(reached an? agreement|approved)\b",
+    r"\b(reached an? agreement|approved)\b|"
+    # A sum committed is a decision taken ("DFC committed a $13 million equity
+    # investment", "reached a commitment on a $6 million guarantee"), unlike the
+    # intention of "committed to strengthening ties".
+    r"\bcommitted\s+(?:(?:a|an|up\s+to|nearly|over|more\s+than|about)\s+)?"
+    r"(?:US\s?\$|\$|€|£|USD\b|EUR\b)|"
+    r"\b(?:reached|made|announc\w*)\s+(?:a|an|the|its)\s+commitment\s+(?:of|on|to\s+\w+)\b[^.]{0,40}?(?:\$|€|£)",
     re.I,
 )
 

@@ -109,6 +109,13 @@ def test_intended_is_lifted_to_a_stated_signing_or_work_under_way() -> None:
         ("They agreed to be guided by the charter and will build a port.", "intended"),
         # A stated signing or work under way stays the stronger status.
         ("They agreed to build a road, which is now under construction.", "implemented"),
+        # A sum committed is a decision taken; "committed to" a goal is an intention.
+        ("In May, the Norland Bank committed a $40 million loan to a Kestrian utility.",
+         "agreed"),
+        ("The fund reached a commitment on a $6 million guarantee for Kestrian farmers.",
+         "agreed"),
+        ("Norland is committed to strengthening its ties with Kestria.", "intended"),
+        ("Norland committed to spend more on Kestria's schools.", "intended"),
     ],
 )
 def test_intended_is_lifted_to_a_decision_to_act(sentence: str, expected: str) -> None:
