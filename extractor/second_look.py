@@ -2,9 +2,10 @@
 
 A small model at temperature 0 answers "no commitment" for many sentences where it gave
 a first item almost as much weight as the empty list. The token alternatives the server
-reports at that choice say how close it came: above a threshold, the sentence is asked
-again with a schema that requires one item, so the answer is the model's best item
-rather than its coin flip. Code after the model still drops what is no commitment.
+reports at that choice say how close it came: above a threshold, a sentence that names
+an area (``units.names_an_area``) is asked again with a schema that requires one item,
+so the answer is the model's best item rather than its coin flip. Code after the model
+still drops what is no commitment, and an item whose area is not named.
 """
 
 from __future__ import annotations
