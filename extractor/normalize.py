@@ -587,10 +587,22 @@ _NON_COMMITMENT_VERBS: Final = frozenset(
 )  # fmt: skip
 
 
+# "expressed their commitment to work toward ...": an intention stated (reference section
+# 4, intended: "expressed interest"), not the thanks or condolences "expressed" names.
+_EXPRESSED_INTENTION: Final = re.compile(
+    r"^express(?:ed|es)?\s+(?:(?:their|our|its|his|her|the|a|an|shared|joint|mutual|"
+    r"strong|firm|full|unwavering|continued|steadfast|common|deep|sincere)\s+){0,3}"
+    r"(?:commitment|readiness|willingness|interest|intention|desire|determination)\s+(?:to|in)\b",
+    re.I,
+)
+
+
 def is_non_commitment(action: str) -> bool:
     """True for an action that names a non-commitment (docs/REFERENCE.md section 1) by its verb."""
     words = action.split()
-    return bool(words) and words[0].lower().strip(".,;:") in _NON_COMMITMENT_VERBS
+    if not words or words[0].lower().strip(".,;:") not in _NON_COMMITMENT_VERBS:
+        return False
+    return _EXPRESSED_INTENTION.match(action) is None
 
 
 def _same_evidence(a: Commitment, b: Commitment) -> bool:

@@ -197,6 +197,11 @@ def test_meetings_thanks_and_criticism_are_not_commitments() -> None:
     assert is_non_commitment("condemn missile tests")
     assert not is_non_commitment("build a railway to the port")
     assert not is_non_commitment("")
+    # An intention stated is a commitment (intended), not the thanks "expressed" names.
+    assert not is_non_commitment("expressed their commitment to work toward a climate deal")
+    assert not is_non_commitment("express our shared readiness to invest in the port")
+    assert is_non_commitment("expressed gratitude for the commitment to peace")
+    assert is_non_commitment("expressed condolences")
 
 
 def test_sector_mentions_in_order_one_word_per_sector() -> None:
