@@ -46,15 +46,13 @@ class ReplayBackend:
 
     def complete(self, request: CompletionRequest) -> Completion:
         answer = self._answers.get(request.key(self.model))
-        if answer is None and request.top_logprobs:
-            # A recording made without token alternatives has the same answer; it just
-            # cannot say how close the model came to another (so: no second look).
-            answer = self._answers.get(replace(request, top_logprobs=0).key(self.model))
-        if answer is None and not request.top_logprobs:
-            # And one made with them answers a request asked without: the alternatives
-            # are reported beside the answer, they do not change it.
-            asked = replace(request, top_logprobs=TOP_LOGPROBS)
-            answer = self._answers.get(asked.key(self.model))
+        if answer is None:
+            # Token alternatives are reported beside the answer and do not change it, so
+            # the same request recorded with them (or without) has the same answer. A
+            # recording without them cannot say how close the model came to another
+            # answer, so a request replayed from it takes no second look.
+            other = 0 if request.top_logprobs else TOP_LOGPROBS
+            answer = self._answers.get(replace(request, top_logprobs=other).key(self.model))
         if answer is None:
             raise ReplayMissError(
                 "no recorded answer for this request (the prompt, article or model differs "
