@@ -316,6 +316,14 @@ def sector_mentions(sentence: str) -> list[tuple[str, str]]:
     return [(word, sector) for sector, (_, word) in sorted(found.items(), key=lambda i: i[1][0])]
 
 
+def without_area_words(text: str) -> str:
+    """``text`` with every word of the reference's sector vocabulary blanked, qualifiers
+    ("economic", "democratic") included: what it says beyond naming its area."""
+    for pattern, _ in _OTHER_KEYWORDS:
+        text = pattern.sub(" ", text)
+    return text
+
+
 # Medical goods one side hands another (GUIDELINES section 5: "donated goods, relief and
 # humanitarian packages are aid, even medical supplies"): a giving verb, then the goods.
 # Not "supply": that is also a sale.

@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Final
 
 from extractor.evaluate.party_keys import PartyKeys
+from extractor.ledger.aims import is_broad_aim
 from extractor.ledger.measure import LinkMeasure, name_words
 from extractor.ledger.records import Record
 from extractor.ledger.spill import SEP, EntryOf, RecordStore
@@ -29,6 +30,9 @@ NAME_CLASH: Final = 0.1
 # Weight of the subsectors' similarity when both records have one (the subsector often
 # names the project or programme; set on the ledger gold, 0.5-0.85 tried).
 SUBSECTOR_WEIGHT: Final = 0.85
+# The score of two broad aims: above any threshold, below a pair that names one project
+# (similarity of the same project at most 1 + NAME_BONUS).
+BROAD_AIMS: Final = 1.0
 # A cluster is compared through its first and its latest records only.
 FIRST_REPS: Final = 2
 LATEST_REPS: Final = 4
@@ -71,6 +75,7 @@ class Rep:
     subsector: str | None
     parties: frozenset[str]
     names: frozenset[str]
+    broad: bool  # a broad aim (``aims``): linked to the pair's other broad aims in its area
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +124,13 @@ class Linker:
         keys = self._keys(commitment.parties)
         own = frozenset(w for p in commitment.parties
                         for w in p.name.lower().replace("-", " ").split())
-        return Rep(record.text, record.subsector, keys,
-                   name_words(record.text, own | keys, self.is_place))
+        names = name_words(record.text, own | keys, self.is_place)
+        return Rep(record.text, record.subsector, keys, names,
+                   self.is_broad(commitment.action, names, keys))
+
+    def is_broad(self, action: str, names: frozenset[str], parties: frozenset[str]) -> bool:
+        return is_broad_aim(action, named_projects=bool(names), parties=parties,
+                            is_place=self.is_place)
 
     def _keys(self, parties: list[Party]) -> frozenset[str]:
         keys = self.keys.keys(parties)
@@ -136,7 +146,10 @@ class Linker:
         return found
 
     def score(self, mine: Rep, other: Rep) -> float:
-        """Similarity of the actions, nudged by shared or clashing project names."""
+        """Similarity of the actions, nudged by shared or clashing project names; two
+        broad aims (of one block, so one pair and area) are one at any wording."""
+        if mine.broad and other.broad:
+            return BROAD_AIMS
         value = self.measure.similarity(mine.text, other.text)
         if mine.subsector and other.subsector:  # the subsector is often the project's name
             sub = self.measure.similarity(mine.subsector, other.subsector)
@@ -153,8 +166,9 @@ class Linker:
             self._cache.move_to_end(cid)
             return found
         sector, size = self.store.entry(cid)
-        reps = [(order, Rep(text, subsector, self._shared.setdefault(parties, parties), names))
-                for order, text, subsector, parties, names
+        reps = [(order, Rep(text, subsector, self._shared.setdefault(parties, parties), names,
+                            self.is_broad(action, names, parties)))
+                for order, text, subsector, parties, names, action
                 in self.store.compared(cid, size, FIRST_REPS, LATEST_REPS)]
         found = Cached(sector, size, reps)
         self._remember(cid, found)

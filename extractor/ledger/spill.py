@@ -38,8 +38,9 @@ _COLUMNS: Final = "article, idx, date, packed, sector, subsector, action"
 SEP: Final = "\x1f"
 
 # What a comparison reads of a record, stored beside it so that reading an entry back
-# needs no unpacking of its records: (date order, text, subsector, party keys, names).
-Compared = tuple[tuple[str, str, int], str, str | None, frozenset[str], frozenset[str]]
+# needs no unpacking of its records: (date order, text, subsector, party keys, names,
+# action).
+Compared = tuple[tuple[str, str, int], str, str | None, frozenset[str], frozenset[str], str]
 
 
 def _record(row: tuple[str, int, str | None, str, str, str | None, str]) -> Record:
@@ -51,7 +52,7 @@ def _compared(row: tuple[str, str, int, str | None, str, str, str]) -> Compared:
     text = f"{subsector}: {action}" if subsector else action
     return ((order, article, index), text, subsector,
             frozenset(parties.split(SEP)) if parties else frozenset(),
-            frozenset(names.split(SEP)) if names else frozenset())
+            frozenset(names.split(SEP)) if names else frozenset(), action)
 
 
 class RecordStore:
