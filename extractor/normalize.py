@@ -605,12 +605,24 @@ _EXPRESSED_INTENTION: Final = re.compile(
 )
 
 
+# The same verbs in another sense: "meet" a goal is to reach it, not a meeting; "send"
+# experts, aid or equipment is support given, not greetings or condolences sent.
+_OTHER_SENSE: Final = re.compile(
+    r"^(?:meet|meets|met)\s+(?!with\b)(?:\S+\s+){0,3}?(?:goals?|targets?|needs?|demands?|"
+    r"requirements?|obligations?|standards?|criteria|deadlines?|expectations?)\b"
+    r"|^(?:send|sends|sent)\s+(?:\S+\s+){0,4}?(?:experts?|specialists?|advis[eo]rs?|"
+    r"doctors?|teachers?|instructors?|trainers?|engineers?|troops|personnel|teams?|aid|"
+    r"assistance|equipment|supplies|vaccines?|doses|food|fuel|weapons|arms)\b",
+    re.I,
+)
+
+
 def is_non_commitment(action: str) -> bool:
     """True for an action that names a non-commitment (docs/REFERENCE.md section 1) by its verb."""
     words = action.split()
     if not words or words[0].lower().strip(".,;:") not in _NON_COMMITMENT_VERBS:
         return False
-    return _EXPRESSED_INTENTION.match(action) is None
+    return _EXPRESSED_INTENTION.match(action) is None and _OTHER_SENSE.match(action) is None
 
 
 def _same_evidence(a: Commitment, b: Commitment) -> bool:

@@ -202,6 +202,14 @@ def test_meetings_thanks_and_criticism_are_not_commitments() -> None:
     assert not is_non_commitment("express our shared readiness to invest in the port")
     assert is_non_commitment("expressed gratitude for the commitment to peace")
     assert is_non_commitment("expressed condolences")
+    # "meet" a goal and "send" experts or aid are the verbs in another sense.
+    assert not is_non_commitment("meet the goals of the Paris Agreement")
+    assert not is_non_commitment("meet their climate targets by 2030")
+    assert not is_non_commitment("send experts to work with their counterparts")
+    assert not is_non_commitment("sent 20 tons of humanitarian aid")
+    assert is_non_commitment("met with officials on their goals")
+    assert is_non_commitment("sent a message of congratulations")
+    assert is_non_commitment("send a delegation to the summit")
 
 
 def test_sector_mentions_in_order_one_word_per_sector() -> None:
