@@ -30,8 +30,7 @@ NAME_CLASH: Final = 0.1
 # Weight of the subsectors' similarity when both records have one (the subsector often
 # names the project or programme; set on the ledger gold, 0.5-0.85 tried).
 SUBSECTOR_WEIGHT: Final = 0.85
-# The score of two broad aims: above any threshold, below a pair that names one project
-# (similarity of the same project at most 1 + NAME_BONUS).
+# The score of two broad aims (``aims``): that of identical actions, above any threshold.
 BROAD_AIMS: Final = 1.0
 # A cluster is compared through its first and its latest records only.
 FIRST_REPS: Final = 2
