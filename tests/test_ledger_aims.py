@@ -1,5 +1,6 @@
 """Broad aims: a pair's cooperation in an area, reworded across releases, is one entry;
-an action with a project, a figure or an object of its own is not a broad aim."""
+an action with a project, a figure or an object of its own is not a broad aim. And a
+part of a part hangs under the nearest umbrella."""
 
 from __future__ import annotations
 
@@ -60,3 +61,23 @@ def test_broad_aims_of_one_pair_and_area_link_whatever_their_words() -> None:
     assert [s.article for s in by_articles[("a1", "a2")].history] == ["a1", "a2"]
     # ... the specific mission, the other pair and the other area are entries of their own
     assert len(entries) == 4
+
+
+def test_a_part_of_a_part_hangs_under_the_nearest_umbrella() -> None:
+    """The corridor (told by four articles), its rail line (two) and a loan for the rail
+    line (one) all name Lobito: the loan's umbrella is the rail line, the narrower of the
+    two broader entries, and the rail line's is the corridor."""
+    corridor = ("transport", "develop the Lobito Corridor", [US, AO, ZM])
+    rail = ("transport", "build the Lobito rail line to Zambia", [US, AO, ZM])
+    loan = ("transport", "lend 500 million dollars to the Lobito line through AFC", [US, AO, ZM])
+    ledger = Ledger(content_words())
+    ledger.add_run([
+        _line("a1", "2023-01-01", [corridor]),
+        _line("a2", "2023-06-01", [corridor, rail]),
+        _line("a3", "2024-01-01", [corridor, rail]),
+        _line("a4", "2024-06-01", [corridor, loan]),
+    ], "run")
+    by_action = {e.action: e for e in ledger.entries()}
+    assert len(by_action) == 3
+    top, line, part = (by_action[x[1]] for x in (corridor, rail, loan))
+    assert line.part_of == top.id and part.part_of == line.id and top.part_of is None

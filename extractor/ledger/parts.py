@@ -48,6 +48,9 @@ def find_parents(
     the two share a pair of parties, and U is broader: fewer core words, or the same
     ones told by at least twice as many (and three or more) articles. The key (core
     size, minus sources) falls strictly from part to umbrella, so there are no cycles.
+    Of several such U the nearest is taken: the most core words, then the fewest
+    articles, so that a loan for a rail line hangs under the line, not the corridor
+    above it (GUIDELINES section 8: parts of parts).
     """
     core: dict[str, frozenset[str]] = {}
     wide: dict[str, frozenset[str]] = {}
@@ -82,7 +85,7 @@ def find_parents(
                     names == core[cid] and sources[other] >= max(3, 2 * sources[cid]))
                 if not broader or not compatible(keys[cid], keys[other]):
                     continue
-                rank = (len(names), sources[other], other)
+                rank = (len(names), -sources[other], other)
                 if best is None or rank > best:
                     best = rank
         if best is not None:
