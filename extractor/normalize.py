@@ -402,6 +402,14 @@ def _in_qualified_security(sentence: str, start: int) -> bool:
     )
 
 
+_INVESTMENT: Final = re.compile(r"\binvest(?:s|ed|ing|ment|ments|ors?)?\b", re.I)
+# Words that make an investment action also about trade, or about a named area's project
+# (infrastructure with no detail is construction): left as the model filed them.
+_NOT_ONLY_INVESTMENT: Final = re.compile(
+    r"\b(trade|trading|exports?|imports?|markets?|tariffs?|customs|commerce|commercial|"
+    r"business|economic|economy|infrastructure|projects?)\b", re.I)
+
+
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """the reference's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
@@ -416,6 +424,9 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
         return qualified_security(own) or sector
     if sector in ("aid", "transport") and culture_ties(own):
         return "culture"
+    if (sector == "trade" and _INVESTMENT.search(own) and not _NOT_ONLY_INVESTMENT.search(own)
+            and {s for _, s in sector_mentions(own)} <= {"trade", "finance"}):
+        return "finance"  # investment alone is finance (GUIDELINES 5, reference section 3)
     if sector not in _GENERIC_SECTORS:
         return sector
     if re.search(rf"\b{sector}", own, re.I):

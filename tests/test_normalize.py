@@ -77,6 +77,14 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         ("transport", None, "develop tourism between the two regions", "culture"),
         ("transport", None, "open air links for tourism", "transport"),
         ("aid", None, "provide humanitarian assistance", "aid"),
+        # Investment alone is finance; with trade, or for a named area's project, it is
+        # left as filed (GUIDELINES section 5, reference section 3).
+        ("trade", None, "increase Kestrian investment in Varnia", "finance"),
+        ("trade", "investment", "attract investors to the Varnian fund", "finance"),
+        ("trade", None, "expand trade and investment", "trade"),
+        ("trade", None, "strengthen economic and investment ties", "trade"),
+        ("trade", None, "invest in infrastructure projects", "trade"),
+        ("trade", None, "invest in solar power plants", "trade"),
     ],
 )
 def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
