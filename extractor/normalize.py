@@ -415,8 +415,9 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
     applied when the model chose a catch-all sector; the model's own words decide first,
     the evidence sentence only when they name no sector. Goods given are aid whatever
     the model filed them under (a small model files masks and vaccines under health);
-    security qualified by another area ("energy security") is that area, and tourism or
-    people-to-people ties filed under aid or transport are culture."""
+    security qualified by another area ("energy security") is that area, tourism or
+    people-to-people ties filed under aid or transport are culture, and investment
+    alone filed under trade is finance."""
     if sector == "health" and _DONATED_GOODS.search(action):
         return "aid"
     own = f"{subsector or ''} {action}"
