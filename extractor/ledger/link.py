@@ -125,11 +125,8 @@ class Linker:
                         for w in p.name.lower().replace("-", " ").split())
         names = name_words(record.text, own | keys, self.is_place)
         return Rep(record.text, record.subsector, keys, names,
-                   self.is_broad(commitment.action, names, keys))
-
-    def is_broad(self, action: str, names: frozenset[str], parties: frozenset[str]) -> bool:
-        return is_broad_aim(action, named_projects=bool(names), parties=parties,
-                            is_place=self.is_place)
+                   is_broad_aim(commitment.action, named_projects=bool(names), parties=keys,
+                                is_place=self.is_place))
 
     def _keys(self, parties: list[Party]) -> frozenset[str]:
         keys = self.keys.keys(parties)
@@ -166,8 +163,8 @@ class Linker:
             return found
         sector, size = self.store.entry(cid)
         reps = [(order, Rep(text, subsector, self._shared.setdefault(parties, parties), names,
-                            self.is_broad(action, names, parties)))
-                for order, text, subsector, parties, names, action
+                            broad))
+                for order, text, subsector, parties, names, broad
                 in self.store.compared(cid, size, FIRST_REPS, LATEST_REPS)]
         found = Cached(sector, size, reps)
         self._remember(cid, found)
@@ -229,7 +226,7 @@ class Linker:
         else:
             entry = self.cached(cid)
         keys = [block_key(b) for b in blocks(entry.sector, mine.parties)]
-        self.store.add(record, cid, entry.sector, keys, mine.parties, mine.names)
+        self.store.add(record, cid, entry.sector, keys, mine.parties, mine.names, mine.broad)
         size = entry.size + 1
         # The new first and latest records are among the old ones and this one.
         reps = sorted([*entry.reps, (record.order(), mine)], key=lambda pair: pair[0])
@@ -247,7 +244,7 @@ class Linker:
             for record in records:
                 mine = self.rep(record)
                 keys = [block_key(b) for b in blocks(sector, mine.parties)]
-                self.store.add(record, cid, sector, keys, mine.parties, mine.names)
+                self.store.add(record, cid, sector, keys, mine.parties, mine.names, mine.broad)
         self._cache.pop(cid, None)
 
     def add_all(self, records: Iterable[Record]) -> set[str]:

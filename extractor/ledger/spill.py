@@ -25,7 +25,7 @@ _SCHEMA: Final = (
         key TEXT PRIMARY KEY, article TEXT NOT NULL, idx INTEGER NOT NULL, date TEXT,
         ord TEXT NOT NULL, packed TEXT NOT NULL, sector TEXT NOT NULL, subsector TEXT,
         action TEXT NOT NULL, fingerprint TEXT NOT NULL, cid TEXT NOT NULL,
-        parties TEXT NOT NULL, names TEXT NOT NULL)""",
+        parties TEXT NOT NULL, names TEXT NOT NULL, broad INTEGER NOT NULL)""",
     "CREATE INDEX records_by_entry ON records(cid, ord, article, idx)",
     "CREATE INDEX records_by_article ON records(article)",
     """CREATE TABLE entries (cid TEXT PRIMARY KEY, sector TEXT NOT NULL,
@@ -39,20 +39,20 @@ SEP: Final = "\x1f"
 
 # What a comparison reads of a record, stored beside it so that reading an entry back
 # needs no unpacking of its records: (date order, text, subsector, party keys, names,
-# action).
-Compared = tuple[tuple[str, str, int], str, str | None, frozenset[str], frozenset[str], str]
+# broad aim or not).
+Compared = tuple[tuple[str, str, int], str, str | None, frozenset[str], frozenset[str], bool]
 
 
 def _record(row: tuple[str, int, str | None, str, str, str | None, str]) -> Record:
     return Record(*row)
 
 
-def _compared(row: tuple[str, str, int, str | None, str, str, str]) -> Compared:
-    order, article, index, subsector, action, parties, names = row
+def _compared(row: tuple[str, str, int, str | None, str, str, str, int]) -> Compared:
+    order, article, index, subsector, action, parties, names, broad = row
     text = f"{subsector}: {action}" if subsector else action
     return ((order, article, index), text, subsector,
             frozenset(parties.split(SEP)) if parties else frozenset(),
-            frozenset(names.split(SEP)) if names else frozenset(), action)
+            frozenset(names.split(SEP)) if names else frozenset(), bool(broad))
 
 
 class RecordStore:
@@ -83,15 +83,15 @@ class RecordStore:
             self.db.execute("COMMIT")
 
     def add(self, record: Record, cid: str, sector: str, blocks: Iterable[str],
-            parties: frozenset[str], names: frozenset[str]) -> None:
+            parties: frozenset[str], names: frozenset[str], broad: bool) -> None:
         """Put ``record`` in entry ``cid``, made when new, with what comparisons read of
-        it (its party keys and project words)."""
+        it (its party keys, project words and whether it is a broad aim)."""
         order = record.date or UNDATED
         db = self.db
-        db.execute(f"INSERT INTO records (key, fingerprint, ord, cid, parties, names, "
-                   f"{_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.execute(f"INSERT INTO records (key, fingerprint, ord, cid, parties, names, broad, "
+                   f"{_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (record.key, record.fingerprint, order, cid, SEP.join(sorted(parties)),
-                    SEP.join(sorted(names)), record.article, record.index, record.date,
+                    SEP.join(sorted(names)), int(broad), record.article, record.index, record.date,
                     record.packed, record.sector, record.subsector, record.action))
         db.execute("INSERT INTO entries VALUES (?, ?, 1, ?) ON CONFLICT (cid) DO UPDATE "
                    "SET size = size + 1, first = min(first, excluded.first)",
@@ -124,7 +124,7 @@ class RecordStore:
     def compared(self, cid: str, size: int, first: int, latest: int) -> list[Compared]:
         """What comparisons read of the entry's ``first`` earliest and ``latest`` latest
         records (all of them when it has no more), in date order."""
-        columns = "ord, article, idx, subsector, action, parties, names"
+        columns = "ord, article, idx, subsector, action, parties, names, broad"
         if size <= first + latest:
             return [_compared(r) for r in self.db.execute(
                 f"SELECT {columns} FROM records WHERE cid = ? ORDER BY ord, article, idx",
