@@ -24,6 +24,7 @@ from extractor.normalize import (
     refine_sector,
     sector_mentions,
     sort_evidence,
+    split_coordinated,
 )
 from extractor.parties import PartyResolver
 from extractor.provisions import provided_status, provision_sentences
@@ -111,9 +112,18 @@ def to_records(
             )
             if str(item.sector) == "other":  # the model's vague item for the whole list
                 continue
+        copies: list[Commitment] = []
+        if config.split_sector_lists and not listed:
+            # The list in its own action ("food and energy security"): one record an area.
+            action, others = split_coordinated(record.action, record.sector)
+            if others:
+                split += 1
+                record = record.model_copy(update={"action": action})
+                copies = [retargeted(record, sector, text) for sector, text in others]
         if config.drop_non_commitments and is_non_commitment(record.action):
             non_commitments += 1  # the meeting itself, thanks, criticism
             continue
+        records.extend(copies)  # each names its area, so kept whatever befalls the item
         if record.sector == "other" and config.drop_other:
             dropped_other += 1
             continue

@@ -15,8 +15,8 @@ STRATEGIES: Final = ("sentences", "passages")
 
 @dataclass(frozen=True)
 class ExtractConfig:
-    # Sentences is the default: on full-dev recordings it scores F1 0.623 (prompt v12
-    # with the second look) against passages' 0.480 (eval/README.md, "The sentence
+    # Sentences is the default: on full-dev recordings it scores F1 0.634 (prompt v12
+    # with the second look) against passages' 0.481 (eval/README.md, "The sentence
     # strategy").
     strategy: str = "sentences"
     # Requests of one article in flight at once (sentences strategy): a server with
