@@ -507,6 +507,81 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
     return list(seen.values())
 
 
+# Between two area words of one list: a comma, "and", "or", "as well as".
+_COORDINATOR: Final = re.compile(
+    r"(\s+(cooperation|partnerships?|ties|relations|sectors?|projects|programmes|programs|"
+    r"issues|matters|fields|areas))?"
+    r"\s*(,\s*(and\s+|or\s+|as well as\s+)?|and\s+|or\s+|and/or\s+|&\s*|as well as\s+)"
+    r"((clean|green|renewable|sustainable|public|higher|civil)\s+)?",
+    re.I,
+)
+
+
+class Area(NamedTuple):
+    """One area of a list in an action: where it starts, where its first word ends (what
+    follows is shared with the list's other areas), where it ends, its sector."""
+
+    start: int
+    word_end: int
+    end: int
+    sector: str
+
+
+def coordinated_areas(action: str) -> list[Area]:
+    """The areas of the longest list of areas the action coordinates, when the list spans
+    two sectors or more, else [].
+
+    Lower-case words only, so "the Food and Drug Administration" lists nothing; two area
+    words in a row are one area, the first's ("food security" is agriculture).
+    """
+    words: list[tuple[int, int, str]] = []
+    for pattern, sector in _OTHER_KEYWORDS:
+        for match in pattern.finditer(action):
+            taken = any(s < match.end() and match.start() < e for s, e, _ in words)
+            if not taken and match.group(0)[0].islower():
+                words.append((match.start(), match.end(), sector))
+    areas: list[Area] = []
+    for start, end, sector in sorted(words):
+        if areas and re.fullmatch(r"[\s-]+", action[areas[-1].end : start]):
+            areas[-1] = areas[-1]._replace(end=end)
+        else:
+            areas.append(Area(start, end, end, sector))
+    best: list[Area] = []
+    chain: list[Area] = []
+    for area in areas:
+        joined = chain and _COORDINATOR.fullmatch(action[chain[-1].end : area.start])
+        chain = [*chain, area] if joined else [area]
+        if len({a.sector for a in chain}) > len({a.sector for a in best}):
+            best = chain
+    return best if len({a.sector for a in best}) >= 2 else []
+
+
+def split_coordinated(action: str, sector: str) -> tuple[str, list[tuple[str, str]]]:
+    """The action narrowed to its own sector's area, and (sector, action) for each other
+    area it lists: "expand efforts on food and energy security" filed under agriculture
+    gives "... on food security" and (energy, "... on energy security").
+
+    docs/REFERENCE.md section 1: areas listed in one breath are one commitment each; the
+    model writes the list as one item as often for two areas as for five.
+    """
+    areas = coordinated_areas(action)
+    if not areas:
+        return action, []
+    last = areas[-1]
+
+    def narrowed(area: Area) -> str:
+        # The last area's words after its first ("security") belong to every area.
+        own_words = action[area.start : area.word_end if area is last else area.end]
+        return action[: areas[0].start] + own_words + action[last.word_end :]
+
+    own = next((narrowed(a) for a in areas if a.sector == sector), action)
+    others: dict[str, str] = {}
+    for area in areas:
+        if area.sector != sector:
+            others.setdefault(area.sector, narrowed(area))
+    return own, list(others.items())
+
+
 def find_amount(text: str) -> Amount | None:
     match = _AMOUNT.search(text)
     if match is None:
@@ -690,6 +765,7 @@ __all__ = [
     "action_similarity",
     "action_supported",
     "content_words",
+    "coordinated_areas",
     "culture_ties",
     "find_amount",
     "find_date",
@@ -699,80 +775,5 @@ __all__ = [
     "normalize_sector",
     "qualified_security",
     "refine_sector",
+    "split_coordinated",
 ]
-
-
-
-# Between two area words of one list: a comma, "and", "or", "as well as".
-_COORDINATOR: Final = re.compile(
-    r"(\s+(cooperation|partnerships?|ties|relations|sectors?|projects|programmes|programs|"
-    r"issues|matters|fields|areas))?"
-    r"\s*(,\s*(and\s+|or\s+|as well as\s+)?|and\s+|or\s+|and/or\s+|&\s*|as well as\s+)"
-    r"((clean|green|renewable|sustainable|public|higher|civil)\s+)?",
-    re.I,
-)
-
-
-class Area(NamedTuple):
-    """One area of a list in an action: where it starts, where its first word ends (what
-    follows is shared with the list's other areas), where it ends, its sector."""
-
-    start: int
-    word_end: int
-    end: int
-    sector: str
-
-
-def coordinated_areas(action: str) -> list[Area]:
-    """The areas of the longest list of areas the action coordinates, when the list spans
-    two sectors or more, else [].
-
-    Lower-case words only, so "the Food and Drug Administration" lists nothing; two area
-    words in a row are one area, the first's ("food security" is agriculture).
-    """
-    words: list[tuple[int, int, str]] = []
-    for pattern, sector in _OTHER_KEYWORDS:
-        for match in pattern.finditer(action):
-            taken = any(s < match.end() and match.start() < e for s, e, _ in words)
-            if not taken and match.group(0)[0].islower():
-                words.append((match.start(), match.end(), sector))
-    areas: list[Area] = []
-    for start, end, sector in sorted(words):
-        if areas and re.fullmatch(r"[\s-]+", action[areas[-1].end : start]):
-            areas[-1] = areas[-1]._replace(end=end)
-        else:
-            areas.append(Area(start, end, end, sector))
-    best: list[Area] = []
-    chain: list[Area] = []
-    for area in areas:
-        joined = chain and _COORDINATOR.fullmatch(action[chain[-1].end : area.start])
-        chain = [*chain, area] if joined else [area]
-        if len({a.sector for a in chain}) > len({a.sector for a in best}):
-            best = chain
-    return best if len({a.sector for a in best}) >= 2 else []
-
-
-def split_coordinated(action: str, sector: str) -> tuple[str, list[tuple[str, str]]]:
-    """The action narrowed to its own sector's area, and (sector, action) for each other
-    area it lists: "expand efforts on food and energy security" filed under agriculture
-    gives "... on food security" and (energy, "... on energy security").
-
-    docs/REFERENCE.md section 1: areas listed in one breath are one commitment each; the
-    model writes the list as one item as often for two areas as for five.
-    """
-    areas = coordinated_areas(action)
-    if not areas:
-        return action, []
-    last = areas[-1]
-
-    def narrowed(area: Area) -> str:
-        # The last area's words after its first ("security") belong to every area.
-        own_words = action[area.start : area.word_end if area is last else area.end]
-        return action[: areas[0].start] + own_words + action[last.word_end :]
-
-    own = next((narrowed(a) for a in areas if a.sector == sector), action)
-    others: dict[str, str] = {}
-    for area in areas:
-        if area.sector != sector:
-            others.setdefault(area.sector, narrowed(area))
-    return own, list(others.items())

@@ -298,3 +298,25 @@ def test_a_recording_with_alternatives_answers_a_request_without_them(tmp_path: 
                               json_schema=asked.json_schema)
     with pytest.raises(ReplayMissError):
         replay.complete(other)
+
+
+def test_a_recording_resumed_answers_a_request_without_alternatives_from_one_with_them(
+    tmp_path: Path,
+) -> None:
+    recording = tmp_path / "resumed.replay.jsonl"
+    asked = CompletionRequest(messages=[{"role": "user", "content": GRID}],
+                              json_schema={"type": "object"}, top_logprobs=TOP_LOGPROBS)
+    Recorder(FakeBackend(lambda request: Completion(text=EMPTY)), recording).complete(asked)
+    lines = recording.read_text().count("\n")
+    live = FakeBackend(lambda request: Completion(text=json.dumps(ITEM)))
+    resumed = Recorder(live, recording)
+    plain = CompletionRequest(messages=asked.messages, json_schema=asked.json_schema)
+    assert resumed.complete(plain).text == EMPTY  # the recorded answer, not asked again
+    assert live.history == [] and recording.read_text().count("\n") == lines
+    # The other way round the model is asked: a recording without alternatives cannot
+    # say how close the answer came to another one.
+    fresh = tmp_path / "plain.replay.jsonl"
+    Recorder(FakeBackend(lambda request: Completion(text=EMPTY)), fresh).complete(plain)
+    live = FakeBackend(lambda request: Completion(text=json.dumps(ITEM)))
+    assert Recorder(live, fresh).complete(asked).text == json.dumps(ITEM)
+    assert len(live.history) == 1

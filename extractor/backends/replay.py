@@ -92,6 +92,10 @@ class Recorder:
         key = request.key(self.model)
         with self._lock:
             recorded = self._recorded.get(key)
+            if recorded is None and not request.top_logprobs:
+                # Asked with token alternatives, the same request had the same answer.
+                alternatives = replace(request, top_logprobs=TOP_LOGPROBS).key(self.model)
+                recorded = self._recorded.get(alternatives)
         if recorded is not None:
             return Completion.from_dict(recorded)
         completion = self.inner.complete(request)
