@@ -61,8 +61,6 @@ class AskResult:
     # when it is empty, and whether a second look was taken.
     item_odds: float | None = None
     looked_again: bool = False
-    # Items from this index on came from a look for more areas (``Asker.look_for_more``).
-    more_from: int | None = None
 
 
 @dataclass

@@ -13,7 +13,7 @@ from extractor.prompting import PromptSet
 from extractor.retry import RetryPolicy, call_with_retry
 from extractor.schemas.answer import ModelCommitment
 from extractor.schemas.records import Usage
-from extractor.second_look import item_odds, more_items_schema, one_item_schema
+from extractor.second_look import item_odds, one_item_schema
 
 MAX_ECHOED_ANSWER_CHARS = 8000
 
@@ -113,33 +113,6 @@ class Asker:
         if second.items and not second.warnings:
             result.items = second.items
             result.truncated = result.truncated or second.truncated
-        return result
-
-    def look_for_more(
-        self,
-        result: AskResult,
-        messages: list[dict[str, str]],
-        schema: dict[str, Any],
-        validate: Validator,
-        max_tokens: int | None = None,
-    ) -> AskResult:
-        """The same request with one item more than the answer gave required. The items
-        past the answer's own are added and marked (``more_from``); if the look yields
-        none, the answer stands."""
-        given = len(result.items)
-        try:
-            more, _ = self.ask(messages, more_items_schema(schema, given), validate, max_tokens)
-        except AnswerError as exc:
-            result.attempts += exc.attempts
-            result.usage = result.usage + Usage.model_validate(exc.usage)
-            return result
-        result.attempts += more.attempts
-        result.usage = result.usage + more.usage
-        result.raw.extend(more.raw)
-        if len(more.items) > given and not more.warnings:
-            result.more_from = given
-            result.items = [*result.items, *more.items[given:]]
-            result.truncated = result.truncated or more.truncated
         return result
 
     def more_passes(

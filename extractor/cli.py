@@ -134,12 +134,6 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "0.4; 0: never; lower finds more and costs precision and time)",
     )
     group.add_argument(
-        "--more-areas",
-        action="store_true",
-        help="sentences: ask a sentence that names several areas, and got items in "
-        "fewer of them, again with one more item required",
-    )
-    group.add_argument(
         "--no-merge-same-sentence",
         action="store_true",
         help="keep two items of one sector that quote the same sentence apart unless "

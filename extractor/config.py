@@ -68,10 +68,6 @@ class ExtractConfig:
     # 0 turns it off. On the full-dev recording 0.4 gave F1 0.595 -> 0.605, recall 0.576
     # -> 0.601, for 21 more requests over 44 articles (eval/README.md, "The second look").
     second_look: float = 0.4
-    # Sentences strategy: a sentence that names several areas and got items in fewer of
-    # them is asked again with one more item required; the added item is kept, like a
-    # second look's, only where its area is named (eval/README.md, "A look for more areas").
-    more_areas: bool = False
     drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

@@ -19,7 +19,7 @@ from extractor.errors import AnswerError, BackendError, ConfigError, ExtractorEr
 from extractor.gazetteer import Gazetteer
 from extractor.prompting import PromptSet
 from extractor.schemas.records import ArticleError, Commitment, OutputLine, Usage
-from extractor.second_look import TOP_LOGPROBS, areas_left, wants_second_look
+from extractor.second_look import TOP_LOGPROBS, wants_second_look
 from extractor.units import PassagePlanner, Plan, Planner, SentencePlanner, Unit
 
 
@@ -155,11 +155,6 @@ class Extractor:
             result = self.asker.look_again(
                 result, unit.messages, unit.schema, unit.validate, unit.max_tokens
             )
-        elif (self.config.more_areas and not result.warnings
-              and areas_left(set(unit.areas), [str(item.sector) for item in result.items])):
-            result = self.asker.look_for_more(
-                result, unit.messages, unit.schema, unit.validate, unit.max_tokens
-            )
         if unit.follow_up and self.config.passes > 1 and not result.warnings:
             result = self.asker.more_passes(
                 result, convo, unit.schema, unit.validate, self.config.passes
@@ -174,7 +169,7 @@ class Extractor:
         attempts = 0
         truncated = False
         warnings: list[str] = []
-        looks = more_looks = 0
+        looks = 0
         found: list[Found] = []
         for unit, result in zip(plan.units, results, strict=True):
             looks += result.looked_again
@@ -182,12 +177,7 @@ class Extractor:
             attempts += result.attempts
             truncated = truncated or result.truncated
             warnings.extend(result.warnings)
-            more_from = len(result.items) if result.more_from is None else result.more_from
-            more_looks += result.more_from is not None
-            found.extend(
-                Found(item, unit.hint, result.looked_again or index >= more_from)
-                for index, item in enumerate(result.items)
-            )
+            found.extend(Found(item, unit.hint, result.looked_again) for item in result.items)
         commitments, stats = to_records(article, found, self.gazetteer, self.config)
         if self.config.strategy == "sentences":
             # The evidence is the labelled sentence itself: no quote of the model's to align.
@@ -202,8 +192,6 @@ class Extractor:
         }
         if self.config.second_look > 0:
             details["second_looks"] = looks
-        if self.config.more_areas:
-            details["more_area_items"] = more_looks
         if warnings:
             details["warnings"] = warnings[:20]
         return commitments, details

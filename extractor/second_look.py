@@ -66,27 +66,5 @@ def one_item_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return forced
 
 
-# A look for more areas is taken only after an answer of at most this many items: the
-# grammar llama.cpp builds for a minimum of n items grows with n (a minimum of 9 took a
-# run past 24 GB and the kernel killed it), and each look writes the given items again.
-MORE_AREAS_MAX_GIVEN = 2
-
-
-def more_items_schema(schema: dict[str, Any], given: int) -> dict[str, Any]:
-    """``schema`` with one item more than ``given`` required: under the grammar the model
-    writes its first ``given`` items again, token for token, and then the item it ranks
-    next instead of closing the list."""
-    forced = copy.deepcopy(schema)
-    forced["properties"]["commitments"]["minItems"] = given + 1
-    return forced
-
-
-def areas_left(sentence_sectors: set[str], item_sectors: list[str]) -> bool:
-    """Whether a sentence that names several areas got items (at most
-    ``MORE_AREAS_MAX_GIVEN``) in fewer of them."""
-    return (0 < len(item_sectors) <= MORE_AREAS_MAX_GIVEN and len(sentence_sectors) >= 2
-            and not sentence_sectors <= set(item_sectors))
-
-
 def wants_second_look(odds: float | None, threshold: float) -> bool:
     return threshold > 0 and odds is not None and odds >= threshold

@@ -42,8 +42,6 @@ class Unit:
     max_tokens: int | None = None  # the job's --max-tokens when None
     # Sentences that name an area: an empty answer may be asked again (second_look.py).
     second_look: bool = False
-    # The sectors the sentence names in the taxonomy's words (sentences strategy).
-    areas: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,6 @@ class SentencePlanner:
                 validate=sentence_validator(candidate.text, self.max_items),
                 max_tokens=SENTENCE_MAX_TOKENS,
                 second_look=names_an_area(candidate.text),
-                areas=frozenset(sector for _, sector in sector_mentions(candidate.text)),
             )
             for candidate in screened.candidates
         ]
