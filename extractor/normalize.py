@@ -507,7 +507,9 @@ def listed_sectors(sentence: str, minimum: int = MIN_LISTED_SECTORS) -> list[tup
     return list(seen.values())
 
 
-# Between two area words of one list: a comma, "and", "or", "as well as".
+# Between two area words of one list: a comma, "and", "or" or "as well as", after a
+# generic head the areas share ("trade cooperation and investment ...") and before an
+# adjective of the next area ("digital and clean energy projects").
 _COORDINATOR: Final = re.compile(
     r"(\s+(cooperation|partnerships?|ties|relations|sectors?|projects|programmes|programs|"
     r"issues|matters|fields|areas))?"
