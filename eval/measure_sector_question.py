@@ -20,6 +20,9 @@ from typing import Any
 
 from extractor.backends.base import CompletionRequest
 from extractor.backends.embedded import EmbeddedBackend
+from extractor.evaluate.loading import load_gold
+from extractor.evaluate.matching import spans_of
+from extractor.schemas.records import GoldArticle
 from extractor.schemas.taxonomy import SECTORS
 from extractor.settings import default_home
 
@@ -43,15 +46,11 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def gold_spans(article: dict[str, Any]) -> list[tuple[int, int, str]]:
-    text = article["text"]
-    spans = []
-    for commitment in article["commitments"]:
-        for evidence in commitment["evidence"]:
-            start = text.find(evidence["quote"])
-            if start >= 0:
-                spans.append((start, start + len(evidence["quote"]), commitment["sector"]))
-    return spans
+def gold_spans(article: GoldArticle) -> list[tuple[int, int, str]]:
+    """(start, end, sector) of each gold quote, located as the scorer locates it."""
+    return [(start, end, commitment.sector)
+            for commitment in article.commitments
+            for start, end in spans_of(commitment, article.text)]
 
 
 def main() -> None:
@@ -61,7 +60,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="one JSON line per record asked")
     parser.add_argument("--limit", type=int, default=0, help="stop after N records")
     args = parser.parse_args()
-    gold = {a["id"]: a for a in map(json.loads, args.gold.open(encoding="utf-8"))}
+    gold = {article.id: article for article in load_gold(args.gold)}
     backend = EmbeddedBackend(cache_dir=default_home() / "models")
     rows: list[dict[str, Any]] = []
     out = args.out.open("w", encoding="utf-8") if args.out else None
@@ -101,8 +100,9 @@ def main() -> None:
     print(f"records on gold sentences: {len(rows)}")
     print(f"the run's sector among the sentence's gold sectors: {run_right}")
     print(f"the asked sector among them:                        {asked_right}")
-    print(f"fixed by asking: {sum(r['asked'] in r['gold'] and r['run'] not in r['gold'] for r in rows)}"
-          f", broken: {sum(r['run'] in r['gold'] and r['asked'] not in r['gold'] for r in rows)}")
+    fixed = sum(r["asked"] in r["gold"] and r["run"] not in r["gold"] for r in rows)
+    broken = sum(r["run"] in r["gold"] and r["asked"] not in r["gold"] for r in rows)
+    print(f"fixed by asking: {fixed}, broken: {broken}")
     print("asked sectors:", Counter(r["asked"] for r in rows).most_common(8))
     if rows:
         print(f"seconds a question: {sum(r['seconds'] for r in rows) / len(rows):.1f}")
