@@ -106,6 +106,9 @@ _SECTOR_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
 ]
 _GENERIC_SECTORS: Final = frozenset({"industry", "other"})
 
+# Investment and its forms: a finance word, and alone in a trade item it makes it finance.
+_INVESTMENT_WORD: Final = r"invest(?:ment|ments|ing|ors?|ed|s)?"
+
 # Words of docs/REFERENCE.md section 3's "covers" column, for an item the model filed under "other":
 # small models use "other" as "not sure", then a sector word in the action or the
 # evidence sentence is a better guess than dropping the item. Most specific first.
@@ -131,7 +134,7 @@ _OTHER_KEYWORDS: Final[list[tuple[re.Pattern[str], str]]] = [
     ),
     (
         re.compile(
-            r"\b(invest(ment|ments|ing|ors?|ed|s)?|bank\w*|loans?|credit|financ\w*|"
+            r"\b(" + _INVESTMENT_WORD + r"|bank\w*|loans?|credit|financ\w*|"
             r"currenc\w*|payments?)\b",
             re.I,
         ),
@@ -402,7 +405,7 @@ def _in_qualified_security(sentence: str, start: int) -> bool:
     )
 
 
-_INVESTMENT: Final = re.compile(r"\binvest(?:s|ed|ing|ment|ments|ors?)?\b", re.I)
+_INVESTMENT: Final = re.compile(rf"\b{_INVESTMENT_WORD}\b", re.I)
 # Words that make an investment action also about trade, or about a named area's project
 # (infrastructure with no detail is construction): left as the model filed them.
 _NOT_ONLY_INVESTMENT: Final = re.compile(
