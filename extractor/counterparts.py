@@ -9,7 +9,9 @@ parties the model itself named elsewhere in the same article, never from outside
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from typing import Final
 
 from extractor.schemas.records import Commitment, Party, PartyType
 
@@ -19,6 +21,80 @@ MIN_COUNTERPART_SHARE = 0.25
 # A country the article names this often is a candidate counterpart even when the
 # model never wrote it as a party.
 MIN_MENTIONS = 2
+
+
+# What an agreement's own text calls its sides instead of naming them: "the
+# Participants intend to ...", "the Parties shall ...", "both sides agreed ...".
+# Memoranda and joint statements define these words once, as the signatories.
+_COLLECTIVE: Final = re.compile(
+    r"(?:(?:the|both|all) )?(?:two )?"
+    r"(?:participants|parties|sides|signatories|signatory (?:states|countries|parties)|"
+    r"countries|nations|governments|leaders)",
+    re.IGNORECASE,
+)
+
+
+def is_collective(party: Party) -> bool:
+    """A name that stands for the sides of the article's agreement, not one party."""
+    return not is_placed(party) and bool(_COLLECTIVE.fullmatch(party.name.strip(" .,;:")))
+
+
+def resolve_collective(
+    records: list[Commitment], mentioned: list[tuple[Party, int]] | None = None
+) -> int:
+    """Put the article's main sides in place of a collective name; returns how many.
+
+    "Participants intend to enable the laying of cable" is the signatories' plan, but
+    a small model writes "Participants" as a party, which code cannot place, so the
+    record looked one-sided and was dropped. The sides are the article's main parties
+    (``main_parties``), then the next most named, until there are two; in an article
+    about one state only (a coalition of domestic "parties") they stay one side, and
+    ``is_one_sided`` still drops the record.
+    """
+    sides = _article_sides(records, mentioned)
+    replaced = 0
+    for record in records:
+        if not any(is_collective(p) for p in record.parties):
+            continue
+        kept = [p for p in record.parties if not is_collective(p)]
+        keys = {p.key for p in kept}
+        kept += [p.model_copy(deep=True) for p in sides if p.key not in keys]
+        record.parties[:] = kept
+        replaced += 1
+    return replaced
+
+
+def _article_sides(
+    records: list[Commitment], mentioned: list[tuple[Party, int]] | None
+) -> list[Party]:
+    """The fullest list of sides one record of the article names (a memorandum names its
+    signatories once, then calls them "the Participants"); else the placed parties most
+    named across the records and the article's countries, until there are two."""
+    fullest: list[Party] = []
+    for record in records:
+        placed = [p for p in record.parties if is_placed(p)]
+        if _side_count(placed) > max(_side_count(fullest), 1):
+            fullest = placed
+    if fullest:
+        return fullest
+    counts: Counter[str] = Counter()
+    first: dict[str, Party] = {}
+    for record in records:
+        for party in record.parties:
+            if is_placed(party):
+                counts[party.key] += 1
+                first.setdefault(party.key, party)
+    ranked = [first[k] for k in sorted(first, key=lambda k: -counts[k])]
+    ranked += [party for party, count in mentioned or [] if count >= MIN_MENTIONS]
+    sides: list[Party] = []
+    for party in ranked:
+        if len(sides) < 2 and not any(_same_side(party, s) or _same_side(s, party) for s in sides):
+            sides.append(party)
+    return sides
+
+
+def _side_count(parties: list[Party]) -> int:
+    return len({p.state or p.key for p in parties})
 
 
 def main_parties(records: list[Commitment]) -> list[Party]:

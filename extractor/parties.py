@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Final
 
 from extractor.gazetteer import Gazetteer, Place, fold, in_feature_name
 from extractor.schemas.records import Party, PartyType
@@ -71,6 +72,10 @@ def _party_from_place(place: Place, written: str | None = None) -> Party:
     return Party(name=place.name, type=PartyType.ORGANIZATION, country=None, code=None)
 
 
+# Between the names of a list: "A, B, and C", "A and B", "A; B".
+_LIST_SEPARATOR: Final = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
+
+
 class PartyResolver:
     """Resolves names within one article; cheap to create per article."""
 
@@ -108,12 +113,29 @@ class PartyResolver:
         kept: dict[str, Party] = {}
         dropped: list[str] = []
         for raw in names:
-            party = self.resolve_one(raw)
-            if party is None:
-                dropped.append(raw)
-                continue
-            kept.setdefault(party.key, party)
+            parties = self._listed(raw)
+            if not parties:
+                party = self.resolve_one(raw)
+                if party is None:
+                    dropped.append(raw)
+                    continue
+                parties = [party]
+            for party in parties:
+                kept.setdefault(party.key, party)
         return PartyReport(list(kept.values()), dropped)
+
+    def _listed(self, raw: str) -> list[Party]:
+        """The states or organizations of a name that lists them ("Federal Republic of
+        Germany, the Italian Republic, and the United States of America"), one party
+        each; empty unless the whole is no place of its own ("Trinidad and Tobago") and
+        every part is one (not "Ministry of Trade and Industry")."""
+        parts = [p for p in _LIST_SEPARATOR.split(raw.strip()) if p.strip()]
+        if len(parts) < 2 or self.gaz.country(raw) or self.gaz.organization(raw):
+            return []
+        parties = [self.resolve_one(part) for part in parts]
+        if not all(p is not None and p.type != PartyType.OTHER for p in parties):
+            return []
+        return [p for p in parties if p is not None]
 
     def resolve_one(self, raw: str) -> Party | None:
         name = raw.strip().strip(".,;:\"'")

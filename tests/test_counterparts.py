@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractor.counterparts import (
     complete_counterparts,
     drop_unplaced,
+    is_collective,
     is_one_sided,
     main_parties,
+    resolve_collective,
 )
 from extractor.schemas.records import Commitment, Evidence, Party, PartyType
 
@@ -97,3 +101,57 @@ def test_unplaced_names_leave_the_parties_but_never_empty_them() -> None:
     assert [p.name for p in mixed.parties] == ["PL", "State Energy Company"]
     assert [p.name for p in only.parties] == ["Trade Unions"]  # one name: one-sided
     assert is_one_sided(only.parties)
+
+
+PARTICIPANTS = Party(name="Participants", type=PartyType.OTHER)
+
+
+@pytest.mark.parametrize(
+    "name", ["Participants", "the Participants", "The Parties", "both sides", "the two countries",
+             "signatories", "the two leaders"],
+)
+def test_collective_names(name: str) -> None:
+    assert is_collective(Party(name=name, type=PartyType.OTHER))
+
+
+@pytest.mark.parametrize(
+    "name", ["Participants in the talks", "farm groups", "political parties of Norland"],
+)
+def test_other_names_are_not_collective(name: str) -> None:
+    assert not is_collective(Party(name=name, type=PartyType.OTHER))
+
+
+def test_a_placed_party_is_never_collective() -> None:
+    assert not is_collective(Party(name="the Parties", type=PartyType.OTHER, country="PL"))
+
+
+def test_collective_name_becomes_the_fullest_list_of_sides() -> None:
+    eu = Party(name="European Union", type=PartyType.ORGANIZATION)
+    signing = _record(_country("IN"), _country("SA"), eu, _country("US"))
+    clause = _record(PARTICIPANTS, _country("IN"))
+    lone = _record(PARTICIPANTS)
+    assert resolve_collective([signing, clause, lone]) == 2
+    assert [p.key for p in clause.parties] == ["IN", "SA", "european union", "US"]
+    assert [p.key for p in lone.parties] == ["IN", "SA", "european union", "US"]
+    assert not is_one_sided(clause.parties)
+
+
+def test_without_a_two_sided_record_the_most_named_sides_stand_in() -> None:
+    records = [_record(_country("TZ")), _record(_country("TZ")), _record(PARTICIPANTS)]
+    assert resolve_collective(records, [(_country("US"), 3), (_country("KE"), 1)]) == 1
+    assert [p.key for p in records[2].parties] == ["TZ", "US"]
+
+
+def test_in_a_one_state_article_the_parties_stay_one_side() -> None:
+    # "The two parties agreed to form a coalition": a domestic article names one state.
+    coalition = Party(name="the two parties", type=PartyType.OTHER)
+    records = [_record(_country("PL")), _record(coalition)]
+    resolve_collective(records, [(_country("PL"), 6)])
+    assert [p.key for p in records[1].parties] == ["PL"]
+    assert is_one_sided(records[1].parties)
+
+
+def test_records_without_collective_names_are_left_alone() -> None:
+    records = [_record(_country("US"), _country("TZ")), _record(_country("TZ"))]
+    assert resolve_collective(records, [(_country("KE"), 4)]) == 0
+    assert [p.key for p in records[1].parties] == ["TZ"]

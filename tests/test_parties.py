@@ -238,3 +238,29 @@ def test_a_country_inside_a_geographic_features_name_is_no_mention(
     assert gazetteer.mentioned_codes(FEATURES) == ["NG", "NE", "GN"]
     delta = _resolve(gazetteer, FEATURES, "Niger Delta")
     assert delta is not None and delta.country is None
+
+
+TREATY = (
+    "The Governments of the Federal Republic of Germany, the Italian Republic, and the "
+    "United States of America signed it, as did Trinidad and Tobago. The Ministry of "
+    "Trade and Industry of Trinidad and Tobago welcomed it."
+)
+
+
+def test_a_name_that_lists_states_is_one_party_each(gazetteer: Gazetteer) -> None:
+    report = PartyResolver(gazetteer, TREATY).resolve(
+        ["Federal Republic of Germany, the Italian Republic, and the United States of America"]
+    )
+    assert [p.code for p in report.kept] == ["DE", "IT", "US"]
+
+
+def test_a_state_whose_name_holds_and_stays_whole(gazetteer: Gazetteer) -> None:
+    report = PartyResolver(gazetteer, TREATY).resolve(["Trinidad and Tobago"])
+    assert [p.code for p in report.kept] == ["TT"]
+
+
+def test_a_body_whose_name_holds_and_is_not_split(gazetteer: Gazetteer) -> None:
+    report = PartyResolver(gazetteer, TREATY).resolve(
+        ["Ministry of Trade and Industry of Trinidad and Tobago"]
+    )
+    assert len(report.kept) == 1 and report.kept[0].state == "TT"
