@@ -112,7 +112,9 @@ def test_rpm_limit_spaces_requests(server: LatencyServer, tmp_path: Path) -> Non
                  *_args(server, "--concurrency", "8", "--rpm", "240")]) == EXIT_OK
     times = sorted(server.times)
     assert times[-1] - times[0] >= 0.9
-    assert times[4] - times[0] >= 0.2  # the fifth waited for the bucket
+    # The fifth waited for the bucket: released 0.25 s after the first was, which
+    # reached the server up to a connection set-up later (0.199 s measured once).
+    assert times[4] - times[0] >= 0.15
 
 
 def test_a_file_from_another_job_is_refused(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.counterparts import is_one_sided
 from extractor.gazetteer import Gazetteer, fold
 from extractor.parties import PartyResolver
 from extractor.schemas.records import Party
@@ -264,3 +265,32 @@ def test_a_body_whose_name_holds_and_is_not_split(gazetteer: Gazetteer) -> None:
         ["Ministry of Trade and Industry of Trinidad and Tobago"]
     )
     assert len(report.kept) == 1 and report.kept[0].state == "TT"
+
+
+REGIONAL = (
+    "Mercosur and the Andean Community agreed to merge. ECOWAS leaders met in Abuja, "
+    "and the African Development Bank will lend $50 million."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Mercosur", "Southern Common Market"),
+        ("Andean Community", "Andean Community"),
+        ("ECOWAS", "Economic Community of West African States"),
+        ("African Development Bank", "African Development Bank"),
+    ],
+)
+def test_regional_organizations_and_development_banks_are_sides(
+    gazetteer: Gazetteer, name: str, canonical: str
+) -> None:
+    party = _resolve(gazetteer, REGIONAL, name)
+    assert party is not None
+    assert (party.name, str(party.type), party.country) == (canonical, "organization", None)
+
+
+def test_two_regional_organizations_are_two_sides(gazetteer: Gazetteer) -> None:
+    report = PartyResolver(gazetteer, REGIONAL).resolve(["Mercosur", "the Andean Community"])
+    assert len(report.kept) == 2
+    assert not is_one_sided(report.kept)
