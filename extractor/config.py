@@ -15,7 +15,7 @@ STRATEGIES: Final = ("sentences", "passages")
 
 @dataclass(frozen=True)
 class ExtractConfig:
-    # Sentences is the default: on full-dev recordings it scores F1 0.634 (prompt v12
+    # Sentences is the default: on full-dev recordings it scores F1 0.642 (prompt v12
     # with the second look) against passages' 0.481 (eval/README.md, "The sentence
     # strategy").
     strategy: str = "sentences"
@@ -43,7 +43,7 @@ class ExtractConfig:
     # state) is a domestic act, not cooperation (docs/REFERENCE.md section 1): dropped.
     drop_one_sided: bool = True
     # A name code cannot place as a state, region, organization or company ("farm
-    # groups", "Participants") is no party, and no side (extractor/counterparts.py).
+    # groups", "Pomerania") is no party, and no side (extractor/counterparts.py).
     drop_unplaced_parties: bool = True
     # One action of one sentence filed under several sectors is one commitment: only the
     # sectors its words (or its sentence's) name are kept (docs/REFERENCE.md section 1).

@@ -138,7 +138,7 @@ def complete_counterparts(
 def is_placed(party: Party) -> bool:
     """A party of the reference's kinds: a state or a region of one, or a name typed as
     an organization or a company. What is left (type other with no country: "farm
-    groups", "Pomerania", "Participants", "Be-200 amphibious aircraft") is a name the
+    groups", "Pomerania", "Be-200 amphibious aircraft") is a name the
     model wrote, not a side code can count."""
     return party.state is not None or party.type != PartyType.OTHER
 
