@@ -41,7 +41,7 @@ _MEDIA = re.compile(
 )
 _TITLE_OF = re.compile(r"\bof\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 _GOVERNMENT_BODY = re.compile(
-    r"\b(ministry|department|agency|government|administration|armed forces|army|navy|"
+    r"\b(ministry|department|agency|government|authorities|administration|armed forces|army|navy|"
     r"coast guard|embassy|cabinet|office of the president|presidential administration|"
     # A legislature is an organ of its state too ("the Chamber of Deputies approved").
     r"parliament|chamber of deputies|senate|national assembly|state duma|congress|"

@@ -294,3 +294,26 @@ def test_two_regional_organizations_are_two_sides(gazetteer: Gazetteer) -> None:
     report = PartyResolver(gazetteer, REGIONAL).resolve(["Mercosur", "the Andean Community"])
     assert len(report.kept) == 2
     assert not is_one_sided(report.kept)
+
+
+WIDER = (
+    "The Bolivian side met Ivorian and Fijian officials. The Haitian authorities and "
+    "Bolivia, Côte d'Ivoire and Fiji agreed to cooperate, as did Haiti."
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("the Bolivian side", "BO"),
+        ("Ivorian", "CI"),
+        ("Fijian", "FJ"),
+        ("the Haitian authorities", "HT"),  # a state's authorities act for the state
+    ],
+)
+def test_demonyms_of_smaller_states_and_authorities(
+    gazetteer: Gazetteer, name: str, code: str
+) -> None:
+    party = _resolve(gazetteer, WIDER, name)
+    assert party is not None
+    assert (str(party.type), party.code) == ("country", code)
