@@ -704,7 +704,12 @@ _OTHER_SENSE: Final = re.compile(
     r"requirements?|obligations?|standards?|criteria|deadlines?|expectations?)\b"
     r"|^(?:send|sends|sent)\s+(?:\S+\s+){0,4}?(?:experts?|specialists?|advis[eo]rs?|"
     r"doctors?|teachers?|instructors?|trainers?|engineers?|troops|personnel|teams?|aid|"
-    r"assistance|equipment|supplies|vaccines?|doses|food|fuel|weapons|arms)\b",
+    r"assistance|equipment|supplies|vaccines?|doses|food|fuel|weapons|arms)\b"
+    # "exchange" students, experts or information is cooperation, not views or greetings.
+    r"|^(?:exchange|exchanges|exchanged)\s+(?:\S+\s+){0,4}?(?:students?|scholars?|"
+    r"researchers?|scientists?|teachers?|experts?|specialists?|cadets?|officers?|"
+    r"personnel|delegations?|visits|information|data|intelligence|experience|expertise|"
+    r"know-how|knowledge|best practices|technolog\w*)\b",
     re.I,
 )
 

@@ -218,6 +218,12 @@ def test_meetings_thanks_and_criticism_are_not_commitments() -> None:
     assert is_non_commitment("met with officials on their goals")
     assert is_non_commitment("sent a message of congratulations")
     assert is_non_commitment("send a delegation to the summit")
+    # "exchange" students, experts or information is cooperation; views are not.
+    assert not is_non_commitment("exchange up to 200 students a year")
+    assert not is_non_commitment("exchange information on terrorist financing")
+    assert not is_non_commitment("exchanged best practices in customs control")
+    assert is_non_commitment("exchanged views on regional issues")
+    assert is_non_commitment("exchange congratulations on the anniversary")
 
 
 def test_sector_mentions_in_order_one_word_per_sector() -> None:
