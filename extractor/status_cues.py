@@ -22,6 +22,7 @@ _DOING: Final = "|".join(
         "carry", "conduct", "runn", "upgrad", "install", "rehabilitat", "moderniz",
         "equipp", "donat", "send", "assist", "export", "import", "manufactur", "develop",
         "work", "expand", "establish", "open", "launch", "host", "finaliz", "complet",
+        "cooperat", "collaborat", "partner",
     ]
 )  # fmt: skip
 
@@ -39,7 +40,8 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         # build", "are considering", "are discussing" state no work under way.
         rf"(is|are|has been|have been) (\w+ly )?(?:{_DOING})ing|"
         r"(has|have) (\w+ly )?(provided|delivered|supported|helped|worked|invested|"
-        r"increased|built|supplied|trained|funded|contributed|expanded|grown|partnered)|"
+        r"increased|built|supplied|trained|funded|contributed|expanded|grown|partnered|"
+        r"cooperated|collaborated)|"
         r"(expanding|growing|ongoing|existing) (\w+ )?(cooperation|partnership|collaboration))\b",
         re.I,
     ),
@@ -50,7 +52,10 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         re.I,
     ),
     "agreed": re.compile(
-        r"\b(agree(d|s|ment)?|decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
+        # The noun only as reference section 4 words it ("reached an agreement"): "a
+        # possible labour mobility agreement" is under discussion, not agreed.
+        r"\b(agree(d|s)?|(reach(ed|es)?|came to|come to) (an? |the )?(\w+ )?agreements?|"
+        r"decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
         r"announc(ed|es)|reached|confirm(ed|s)|instruct(ed|s)|direct(ed|s))\b",
         re.I,
     ),

@@ -40,6 +40,14 @@ def test_cue_status(sentence: str, expected: str) -> None:
         ("The envoy delivered opening remarks on the partnership.", None),
         ("The envoy delivered a speech and reaffirmed the commitment.", "intended"),
         ("Norland has delivered 40 tons of grain to Kestria.", "implemented"),
+        # "Agreement" the noun is agreed only as the reference words it: reached.
+        ("The two countries are discussing a possible labour mobility agreement.", "discussed"),
+        ("They welcomed talks on a free trade agreement.", "intended"),
+        ("The ministers reached an agreement on fishing quotas.", "agreed"),
+        ("The sides came to an agreement on tariffs.", "agreed"),
+        # Cooperation done or under way is implemented.
+        ("Norland and Kestria have cooperated on flood control since 2015.", "implemented"),
+        ("Norland and Kestria are collaborating on vaccine research.", "implemented"),
     ],
 )
 def test_stated_status_reads_tense_and_object(sentence: str, expected: str | None) -> None:
