@@ -413,6 +413,24 @@ _NOT_ONLY_INVESTMENT: Final = re.compile(
     r"business|economic|economy|infrastructure|projects?)\b", re.I)
 
 
+# Migration, visas and consular matters are governance (docs/REFERENCE.md section 3),
+# which a small model files under trade ("visa-free travel"), security or health.
+_MIGRATION: Final = re.compile(
+    r"\b(migra\w*|immigra\w*|emigra\w*|visas?|visa-free|consul\w*|passports?|"
+    r"asylum|refugee status)\b",
+    re.I,
+)
+
+
+def migration_only(text: str) -> bool:
+    """Whether the text is about migration, visas or consular matters and names no
+    other area ("expand legal pathways for migration"; not "border security and
+    immigration laws")."""
+    if not _MIGRATION.search(text):
+        return False
+    return {s for _, s in sector_mentions(_MIGRATION.sub(" ", text))} <= {"governance"}
+
+
 def refine_sector(sector: str, subsector: str | None, action: str, sentence: str = "") -> str:
     """the reference's explicit routing (pharmaceuticals -> health, food -> agriculture, ...)
     applied when the model chose a catch-all sector; the model's own words decide first,
@@ -424,6 +442,8 @@ def refine_sector(sector: str, subsector: str | None, action: str, sentence: str
     if sector == "health" and _DONATED_GOODS.search(action):
         return "aid"
     own = f"{subsector or ''} {action}"
+    if sector not in ("governance", "other") and migration_only(own):
+        return "governance"
     if sector == "security":
         return qualified_security(own) or sector
     if sector in ("aid", "transport") and culture_ties(own):

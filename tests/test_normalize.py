@@ -85,6 +85,12 @@ def test_normalize_sector(word: str, expected: tuple[str, str | None]) -> None:
         ("trade", None, "strengthen economic and investment ties", "trade"),
         ("trade", None, "invest in infrastructure projects", "trade"),
         ("trade", None, "invest in solar power plants", "trade"),
+        # Migration, visas and consular matters are governance (reference section 3).
+        ("trade", None, "introduce visa-free travel", "governance"),
+        ("health", None, "address the root causes of irregular migration", "governance"),
+        ("security", None, "manage the irregular migration challenge", "governance"),
+        ("security", None, "enforce immigration laws and border security measures", "security"),
+        ("trade", None, "ease visas for business travellers and expand exports", "trade"),
     ],
 )
 def test_refine_sector(sector: str, subsector: str | None, action: str, expected: str) -> None:
