@@ -21,6 +21,26 @@ _SUBDIVISION_SUFFIXES = re.compile(
     r",\s*(respublika|oblast'?|kray|krai|avtonomnyy okrug|gorod|state of|province of)\b.*$",
     re.IGNORECASE,
 )
+# Administrative words ISO 3166-2 writes after a subdivision's name in its own
+# language ("Guangdong Sheng", "Zhambyl oblysy", "Gyeonggi-do"), which English news
+# leaves out or translates ("Guangdong province").
+_LOCAL_ADMIN_WORDS = re.compile(
+    r"(\s+(sheng|shi|zizhiqu|huizu|zhuangzu|uygur|zangzu|sar|oblysy|oblasty|viloyati|"
+    r"shaary|respublikasi)|-(do|si|teukbyeolsi|gwangyeoksi|teukbyeoljachido|"
+    r"teukbyeoljachisi))+$",
+    re.IGNORECASE,
+)
+
+
+def english_forms(name: str) -> set[str]:
+    """Forms English news uses for an ISO 3166-2 subdivision name in its own language."""
+    forms: set[str] = set()
+    plain = _LOCAL_ADMIN_WORDS.sub("", name).strip()
+    if plain and plain != name:
+        forms.add(plain)
+    return {f for f in forms if len(f) >= 4}
+
+
 _SUBDIVISION_WORDS = re.compile(
     r"\b(republic of|respublika|oblast'?|region|province|state|kray|krai|prefecture)\b",
     re.IGNORECASE,
@@ -155,10 +175,12 @@ class Gazetteer:
                 if fold(form) not in gaz.countries:
                     gaz.capitals.add(fold(form))
                     gaz._add_country(form, place)
+        exonyms = table.get("regions", {})
         for sub in pycountry.subdivisions:
             base = _SUBDIVISION_SUFFIXES.sub("", sub.name).strip()
             place = Place(sub.code, base, sub.country_code, "region")
-            for form in {sub.name, base}:
+            extra = english_forms(sub.name) | set(exonyms.get(sub.code, []))
+            for form in {sub.name, base, *extra}:
                 key = fold(form)
                 if key and key not in gaz.countries:
                     gaz.regions.setdefault(key, []).append(place)

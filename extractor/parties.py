@@ -220,8 +220,15 @@ class PartyResolver:
         words = name.split()
         if not words or not self.in_article(name):
             return False
-        pattern = rf"{_TITLES.pattern}[^.\n]{{0,80}}?\b{re.escape(words[-1])}\b"
-        return re.search(pattern, self.article, re.IGNORECASE) is not None
+        # Between the title and the name only the title's own words and the name's:
+        # capitalized words, "of the", commas ("Head of Tatarstan, Rustam
+        # Minnikhanov"). Not any text: "Minister Hubert Aiwanger said Bavaria would"
+        # made the state of Bavaria a person.
+        pattern = (
+            rf"(?i:{_TITLES.pattern})(?:[ \t,]+(?:of|the|and|for|[A-Z][\w.'’-]*|\([^)]*\)))"
+            rf"{{0,12}}?[ \t,]+{re.escape(words[-1])}\b"
+        )
+        return re.search(pattern, self.article) is not None
 
     def _titled_place(self, before: str) -> Party | None:
         """ "Head of Tatarstan, Rustam" -> Tatarstan: the last "of X" before a name."""

@@ -317,3 +317,50 @@ def test_demonyms_of_smaller_states_and_authorities(
     party = _resolve(gazetteer, WIDER, name)
     assert party is not None
     assert (str(party.type), party.code) == ("country", code)
+
+
+def test_a_place_after_a_titled_name_is_no_person(gazetteer: Gazetteer) -> None:
+    # "Minister ... said Bavaria would" once made Bavaria a person, placed in the only
+    # country the article names.
+    article = (
+        "Upper Austria and Bavaria signed a memorandum in Linz, Austria. Economy Minister "
+        "Hubert Aiwanger said Bavaria would double its funding."
+    )
+    party = _resolve(gazetteer, article, "Bavaria")
+    assert party is None or party.country != "AT"
+
+
+def test_titled_people_act_for_their_state(gazetteer: Gazetteer) -> None:
+    article = (
+        "President of the Republic of Kazakhstan Kassym-Jomart Tokayev met Russia's "
+        "leader. Head of Tatarstan, Rustam Minnikhanov, visited Kazakhstan."
+    )
+    party = _resolve(gazetteer, article, "Kassym-Jomart Tokayev")
+    assert party is not None and party.code == "KZ"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "code"),
+    [
+        ("Bavaria", "DE", "DE-BY"),  # the English exonym of "Bayern"
+        ("Upper Austria", "AT", "AT-4"),
+        ("Catalonia", "ES", "ES-CT"),
+        ("Moscow Region", "RU", "RU-MOS"),
+        ("Guangdong", "CN", "CN-GD"),  # ISO's "Guangdong Sheng" without "Sheng"
+        ("Gyeonggi", "KR", "KR-41"),  # "Gyeonggi-do"
+        ("Zhambyl Region", "KZ", "KZ-31"),  # "Zhambyl oblysy"
+        ("Tatarstan", "RU", "RU-TA"),
+    ],
+)
+def test_regions_by_the_names_english_news_uses(
+    gazetteer: Gazetteer, name: str, country: str, code: str
+) -> None:
+    place = gazetteer.region(name, {country})
+    assert place is not None and place.code == code
+
+
+def test_two_regions_of_two_states_are_two_sides(gazetteer: Gazetteer) -> None:
+    article = "Bavaria and Upper Austria signed a memorandum on a hydrogen pipeline."
+    report = PartyResolver(gazetteer, article).resolve(["Bavaria", "Upper Austria"])
+    assert [p.code for p in report.kept] == ["DE-BY", "AT-4"]
+    assert not is_one_sided(report.kept)
