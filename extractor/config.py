@@ -15,7 +15,7 @@ STRATEGIES: Final = ("sentences", "passages")
 
 @dataclass(frozen=True)
 class ExtractConfig:
-    # Sentences is the default: on full-dev recordings it scores F1 0.642 (prompt v12
+    # Sentences is the default: on full-dev recordings it scores F1 0.643 (prompt v12
     # with the second look) against passages' 0.481 (eval/README.md, "The sentence
     # strategy").
     strategy: str = "sentences"
