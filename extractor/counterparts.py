@@ -46,10 +46,9 @@ def resolve_collective(
 
     "Participants intend to enable the laying of cable" is the signatories' plan, but
     a small model writes "Participants" as a party, which code cannot place, so the
-    record looked one-sided and was dropped. The sides are the article's main parties
-    (``main_parties``), then the next most named, until there are two; in an article
-    about one state only (a coalition of domestic "parties") they stay one side, and
-    ``is_one_sided`` still drops the record.
+    record looked one-sided and was dropped. The sides are those of ``_article_sides``;
+    in an article about one state only (a coalition of domestic "parties") they stay
+    one side, and ``is_one_sided`` still drops the record.
     """
     sides = _article_sides(records, mentioned)
     replaced = 0
