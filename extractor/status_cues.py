@@ -46,7 +46,11 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         re.I,
     ),
     "signed": re.compile(
-        r"\b(sign(ed|ing|s)?|conclud(ed|es)|ink(ed|s)|ratif(ied|y)|"
+        # Concluding talks or a visit is no signing ("concluded negotiations on a free
+        # trade agreement ... plan to sign it in 2026"); concluding an agreement is.
+        r"\b(sign(ed|ing|s)?|conclud(ed|es)(?! (?:the |their |its )?(?:\w+ )?(?:talks|"
+        r"negotiations|consultations|discussions|visit|meeting|round|session)\b)|"
+        r"ink(ed|s)|ratif(ied|y)|"
         # GUIDELINES section 3: an adopted joint declaration or statement is signed.
         r"(declaration|statement) (was|were) adopted)\b",
         re.I,
@@ -55,6 +59,7 @@ _CUES: Final[dict[str, re.Pattern[str]]] = {
         # The noun only as reference section 4 words it ("reached an agreement"): "a
         # possible labour mobility agreement" is under discussion, not agreed.
         r"\b(agree(d|s)?|(reach(ed|es)?|came to|come to) (an? |the )?(\w+ )?agreements?|"
+        r"conclud(ed|es) (the |their )?(\w+ )?(talks|negotiations)|"
         r"decid(ed|es)|approv(ed|es)|endors(ed|es)|adopt(ed|s)|"
         r"announc(ed|es)|reached|confirm(ed|s)|instruct(ed|s)|direct(ed|s))\b",
         re.I,

@@ -48,6 +48,10 @@ def test_cue_status(sentence: str, expected: str) -> None:
         # Cooperation done or under way is implemented.
         ("Norland and Kestria have cooperated on flood control since 2015.", "implemented"),
         ("Norland and Kestria are collaborating on vaccine research.", "implemented"),
+        # Concluding an agreement is signing it; concluding talks or a visit is not.
+        ("The sides concluded an agreement on visa-free travel.", "signed"),
+        ("Norland and Kestria concluded negotiations on a trade agreement.", "agreed"),
+        ("The president concluded his visit to Velmar.", None),
     ],
 )
 def test_stated_status_reads_tense_and_object(sentence: str, expected: str | None) -> None:
