@@ -125,6 +125,14 @@ def _add_pipeline_options(parser: argparse.ArgumentParser) -> None:
         "(default) for --strategy passages only; on trades precision for recall",
     )
     group.add_argument(
+        "--opening-chars",
+        type=int,
+        default=400,
+        metavar="N",
+        help="sentences: characters of the article's opening shown with every request "
+        "(default 400; its first sentence always)",
+    )
+    group.add_argument(
         "--second-look",
         type=float,
         default=0.4,

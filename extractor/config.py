@@ -68,6 +68,10 @@ class ExtractConfig:
     # 0 turns it off. On the full-dev recording 0.4 gave F1 0.595 -> 0.605, recall 0.576
     # -> 0.601, for 21 more requests over 44 articles (eval/README.md, "The second look").
     second_look: float = 0.4
+    # Sentences strategy: the article's opening shown with every request, in characters
+    # (the first sentence after the title always). Measured in eval/README.md,
+    # "Collective names and regional organizations".
+    opening_chars: int = 400
     drop_non_commitments: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 

@@ -163,6 +163,7 @@ def make_extractor(args: argparse.Namespace, backend: Backend) -> Extractor:
         sentence_sectors=args.sentence_sectors,
         merge_same_sentence=not args.no_merge_same_sentence,
         second_look=args.second_look,
+        opening_chars=args.opening_chars,
         passes=args.passes,
         drop_non_commitments=not args.keep_non_commitments,
         split_sector_lists=not args.no_split_lists,

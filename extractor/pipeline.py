@@ -42,7 +42,7 @@ class Extractor:
                 f"unknown strategy {self.config.strategy!r}; choose {' or '.join(STRATEGIES)}"
             )
         self.planner: Planner = (
-            SentencePlanner(prompts, gazetteer)
+            SentencePlanner(prompts, gazetteer, opening_chars=self.config.opening_chars)
             if self.config.strategy == "sentences"
             else PassagePlanner(
                 prompts,

@@ -109,8 +109,9 @@ OPENING_CHARS = 400
 
 
 @lru_cache(maxsize=4)
-def opening_of(text: str) -> str:
-    """The article's first sentences after the title: who meets whom, for every request.
+def opening_of(text: str, chars: int = OPENING_CHARS) -> str:
+    """The article's first sentences after the title, up to ``chars`` characters and
+    always the first: who meets whom, for every request.
 
     Cached: every request of an article asks for it, and splitting a 5 MB article into
     sentences once per passage made long articles quadratic."""
@@ -118,7 +119,7 @@ def opening_of(text: str) -> str:
     body = spans[1:] if len(spans) > 1 else spans
     out = ""
     for start, end in body:
-        if out and len(out) + (end - start) > OPENING_CHARS:
+        if out and len(out) + (end - start) > chars:
             break
         out = (out + " " + text[start:end]).strip()
-    return out[: OPENING_CHARS * 2]
+    return out[: max(chars, OPENING_CHARS) * 2]

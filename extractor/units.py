@@ -22,7 +22,7 @@ from extractor.schemas.answer import (
     answer_json_schema,
 )
 from extractor.screen import screen
-from extractor.sentences import opening_of
+from extractor.sentences import OPENING_CHARS, opening_of
 
 # A one-sentence answer holds at most MAX_SENTENCE_ITEMS short items (~50 tokens each);
 # a model that loops is cut here instead of at the job's passage-sized limit.
@@ -143,9 +143,12 @@ class SentencePlanner:
 
     strategy = "sentences"
 
-    def __init__(self, prompts: PromptSet, gazetteer: Gazetteer) -> None:
+    def __init__(
+        self, prompts: PromptSet, gazetteer: Gazetteer, *, opening_chars: int = OPENING_CHARS
+    ) -> None:
         self.prompts = prompts
         self.gazetteer = gazetteer
+        self.opening_chars = opening_chars
         self.system = prompts.sentence_system()
         self.demos = prompts.sentence_demos()
         self.schema = answer_json_schema(sentence_answer_shape(prompts))
@@ -156,7 +159,7 @@ class SentencePlanner:
 
     def plan(self, article: Article) -> Plan:
         screened = screen(article.text, self.gazetteer)
-        opening = opening_of(article.text)
+        opening = opening_of(article.text, self.opening_chars)
         units = [
             Unit(
                 hint=candidate.start,

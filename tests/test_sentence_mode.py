@@ -436,3 +436,42 @@ def test_an_item_about_the_context_sentence_is_not_evidenced_by_its_own(
     assert any(q.startswith("Tajikistan and Kazakhstan agreed") for q in quotes)
     assert (heading in quotes) is not drop
     assert (line.meta["unsupported"] >= 1) is drop
+
+
+def test_opening_is_the_first_sentences_up_to_the_limit_and_always_the_first() -> None:
+    from extractor.sentences import opening_of
+
+    text = (
+        "Norland and Kestria sign a deal\n\n"
+        "The leaders of Norland and Kestria met in Velmar on Tuesday. "
+        "They agreed to build a port. They also discussed tourism."
+    )
+    assert opening_of(text) == (
+        "The leaders of Norland and Kestria met in Velmar on Tuesday. "
+        "They agreed to build a port. They also discussed tourism."
+    )
+    assert opening_of(text, 1) == "The leaders of Norland and Kestria met in Velmar on Tuesday."
+    assert opening_of(text, 90) == (
+        "The leaders of Norland and Kestria met in Velmar on Tuesday. They agreed to build a port."
+    )
+
+
+def test_the_opening_shown_with_each_request_follows_opening_chars(
+    prompts: PromptSet, gazetteer: Gazetteer
+) -> None:
+    from extractor.units import SentencePlanner
+
+    text = (
+        "Norway and Kenya sign a deal\n\n"
+        "The leaders of Norway and Kenya met in Nairobi on Tuesday. "
+        "Norway and Kenya agreed to build a port in Mombasa. "
+        "They will also cooperate in tourism."
+    )
+    article = Article(id="a", text=text)
+    asked = {}
+    for chars in (400, 1):
+        plan = SentencePlanner(prompts, gazetteer, opening_chars=chars).plan(article)
+        asked[chars] = plan.units[-1].messages[-1]["content"]
+    assert "agreed to build a port in Mombasa" in asked[400].split("Context only")[0]
+    assert "agreed to build a port in Mombasa" not in asked[1].split("Context only")[0]
+    assert "met in Nairobi" in asked[1]
