@@ -76,14 +76,7 @@ def _article_sides(
             fullest = placed
     if fullest:
         return fullest
-    counts: Counter[str] = Counter()
-    first: dict[str, Party] = {}
-    for record in records:
-        for party in record.parties:
-            if is_placed(party):
-                counts[party.key] += 1
-                first.setdefault(party.key, party)
-    ranked = [first[k] for k in sorted(first, key=lambda k: -counts[k])]
+    ranked = [party for party, _ in _ranked(records, placed_only=True)]
     ranked += [party for party, count in mentioned or [] if count >= MIN_MENTIONS]
     sides: list[Party] = []
     for party in ranked:
@@ -93,21 +86,31 @@ def _article_sides(
 
 
 def _side_count(parties: list[Party]) -> int:
+    """Sides among ``parties``: a state with its regions is one, else each key."""
     return len({p.state or p.key for p in parties})
 
 
-def main_parties(records: list[Commitment]) -> list[Party]:
-    """The article's parties, most often named first (ties by first appearance)."""
+def _ranked(
+    records: list[Commitment], *, placed_only: bool = False
+) -> list[tuple[Party, int]]:
+    """The records' parties with how often they are named, most named first (ties by
+    first appearance)."""
     counts: Counter[str] = Counter()
     first: dict[str, Party] = {}
     for record in records:
         for party in record.parties:
-            key = party.key
-            counts[key] += 1
-            first.setdefault(key, party)
-    ranked = sorted(first, key=lambda k: -counts[k])
-    total = sum(counts.values())
-    return [first[k] for k in ranked if total and counts[k] / total >= MIN_COUNTERPART_SHARE]
+            if placed_only and not is_placed(party):
+                continue
+            counts[party.key] += 1
+            first.setdefault(party.key, party)
+    return [(first[k], counts[k]) for k in sorted(first, key=lambda k: -counts[k])]
+
+
+def main_parties(records: list[Commitment]) -> list[Party]:
+    """The article's parties, most often named first (ties by first appearance)."""
+    ranked = _ranked(records)
+    total = sum(count for _, count in ranked)
+    return [party for party, count in ranked if total and count / total >= MIN_COUNTERPART_SHARE]
 
 
 def complete_counterparts(
@@ -165,7 +168,7 @@ def is_one_sided(parties: list[Party], *, count_unplaced: bool = False) -> bool:
     unknown from a domestic one); an unplaced name (``is_placed``) is one only with
     ``count_unplaced``, which the caller sets where code cannot place any name of the
     article (one in a script the gazetteer does not read)."""
-    return len({p.state or p.key for p in parties if count_unplaced or is_placed(p)}) < 2
+    return _side_count([p for p in parties if count_unplaced or is_placed(p)]) < 2
 
 
 def _same_side(own: Party, candidate: Party) -> bool:

@@ -34,11 +34,8 @@ _LOCAL_ADMIN_WORDS = re.compile(
 
 def english_forms(name: str) -> set[str]:
     """Forms English news uses for an ISO 3166-2 subdivision name in its own language."""
-    forms: set[str] = set()
     plain = _LOCAL_ADMIN_WORDS.sub("", name).strip()
-    if plain and plain != name:
-        forms.add(plain)
-    return {f for f in forms if len(f) >= 4}
+    return {plain} if plain != name and len(plain) >= 4 else set()
 
 
 _SUBDIVISION_WORDS = re.compile(
